@@ -1,0 +1,9 @@
+"""One module per source, plus the contract (base.py), the errors and HTTP helpers they share.
+
+The registry is an explicit dict: a kind named in settings.yaml must be here.
+"""
+from connectors.rss import RssConnector
+
+CONNECTORS = {
+    "rss": RssConnector,
+}

@@ -1,0 +1,1 @@
+"""The complaint monitor's core: configuration, store, scheduler, pipeline, queue, notifiers."""

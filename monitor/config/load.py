@@ -1,0 +1,189 @@
+"""Load settings.yaml: parse, resolve secrets, validate everything, and report every error at once."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from monitor.config.errors import ConfigError, ConfigIssue
+from monitor.config.schema import NotifierSettings, Settings, SourceSettings
+from monitor.config.yamlfile import YamlSyntaxError, dotted, line_of, load_yaml
+from rules.engine import RuleSet, compile_rules
+
+
+@dataclass
+class Configured:
+    """A source or notifier with its common settings and its kind's own validated options."""
+    common: SourceSettings | NotifierSettings
+    options: BaseModel
+
+
+@dataclass
+class LoadedConfig:
+    path: Path
+    settings: Settings
+    ruleset: RuleSet
+    sources: list[Configured] = field(default_factory=list)
+    notifiers: list[Configured] = field(default_factory=list)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+
+def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
+                  environ: dict[str, str] | None = None) -> LoadedConfig:
+    """Everything or nothing: returns a validated configuration or raises ConfigError listing all issues."""
+    path = Path(path)
+    filename = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([ConfigIssue("(file)", f"cannot read settings: {exc.__class__.__name__}: {exc}", None, filename)]) from exc
+    try:
+        data, lines = load_yaml(text, filename)
+    except YamlSyntaxError as exc:
+        raise ConfigError([exc.issue]) from exc
+    if data is None:
+        data = {}
+    issues: list[ConfigIssue] = []
+
+    def issue(loc: tuple, message: str) -> None:
+        issues.append(ConfigIssue(dotted(loc), message, line_of(lines, loc), filename))
+
+    if not isinstance(data, dict):
+        issue((), "the settings file must be a mapping (brands:, sources:, rules: ...)")
+        raise ConfigError(issues)
+    data = _resolve_env(data, (), environ if environ is not None else os.environ, issue)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            issue(err["loc"], _message(err))
+        raise ConfigError(issues) from None
+
+    sources = _configure(settings.sources, "sources", _connector_registry(), issue)
+    notifiers = _configure(settings.notifiers, "notifiers", _notifier_registry(), issue)
+    _check_unique_names(settings, issue)
+    ruleset = _load_rules(settings, path.parent, lines, filename, issues)
+    if not issues and check_examples:
+        for failure in ruleset.example_failures():
+            issues.append(ConfigIssue("rules", failure, None, filename))
+    if issues:
+        raise ConfigError(issues)
+    return LoadedConfig(path, settings, ruleset, sources, notifiers)
+
+
+def _message(err: dict) -> str:
+    # Pydantic's message only; never the input value, which may be a secret.
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    return msg
+
+
+def _resolve_env(value: Any, loc: tuple, environ, issue) -> Any:
+    """Replace {env: NAME} with the variable's value. Disabled entries are left unresolved."""
+    if isinstance(value, dict):
+        if set(value) == {"env"} and isinstance(value["env"], str):
+            name = value["env"]
+            if name not in environ:
+                issue(loc, f"environment variable {name} is not set")
+                return None
+            return environ[name]
+        if value.get("enabled") is False:
+            return value
+        return {k: _resolve_env(v, loc + (k,), environ, issue) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_env(v, loc + (i,), environ, issue) for i, v in enumerate(value)]
+    return value
+
+
+def _configure(entries, section: str, registry: dict[str, Any], issue) -> list[Configured]:
+    configured = []
+    for i, entry in enumerate(entries):
+        loc = (section, i)
+        cls = registry.get(entry.kind)
+        if cls is None:
+            issue(loc + ("kind",), f"unknown kind {entry.kind!r}; known: {', '.join(sorted(registry))}")
+            continue
+        if not entry.enabled:
+            continue
+        try:
+            options = cls.Options.model_validate(entry.options())
+        except ValidationError as exc:
+            for err in exc.errors():
+                issue(loc + tuple(err["loc"]), _message(err))
+            continue
+        configured.append(Configured(entry, options))
+    return configured
+
+
+def _check_unique_names(settings: Settings, issue) -> None:
+    for section in ("sources", "notifiers", "teams"):
+        seen = set()
+        for i, entry in enumerate(getattr(settings, section)):
+            if entry.name in seen:
+                issue((section, i, "name"), f"duplicate name {entry.name!r}")
+            seen.add(entry.name)
+
+
+def _load_rules(settings: Settings, base: Path, lines, filename: str, issues: list[ConfigIssue]) -> RuleSet:
+    specs: list[Any] = []
+    places: list[tuple[str, dict, tuple]] = []   # per rule: file, line map, path in that file
+    for i, spec in enumerate(settings.rules):
+        specs.append(spec)
+        places.append((filename, lines, ("rules", i)))
+    for i, rel in enumerate(settings.rule_files):
+        rule_path = (base / rel)
+        try:
+            data, file_lines = load_yaml(rule_path.read_text(encoding="utf-8"), str(rule_path))
+        except YamlSyntaxError as exc:
+            issues.append(exc.issue)
+            continue
+        except OSError as exc:
+            issues.append(ConfigIssue(f"rule_files[{i}]", f"cannot read {rel}: {exc.strerror}", line_of(lines, ("rule_files", i)), filename))
+            continue
+        if not isinstance(data, list):
+            issues.append(ConfigIssue("(top)", "a rule file is a YAML list of rules", 1, str(rule_path)))
+            continue
+        for j, spec in enumerate(data):
+            specs.append(spec)
+            places.append((str(rule_path), file_lines, (j,)))
+    rule_lines = {k: line_of(place[1], place[2]) for k, place in enumerate(places)}
+    ruleset, errors = compile_rules(specs, default_respond_within=settings.sla.respond_within,
+                                    default_team=settings.teams[0].name if settings.teams else "support",
+                                    lines=rule_lines)
+    for err in errors:
+        index, rest = _split_rule_path(err.path)
+        file, file_lines, prefix = places[index]
+        loc = prefix + rest
+        issues.append(ConfigIssue(dotted(loc), err.message, line_of(file_lines, loc), file))
+    return ruleset
+
+
+def _split_rule_path(path: str) -> tuple[int, tuple]:
+    """'rules[3].when.terms.any[0]' -> (3, ('when', 'terms', 'any', 0))."""
+    head, _, tail = path.partition("]")
+    index = int(head.split("[")[1])
+    parts: list[Any] = []
+    for piece in tail.replace("[", ".[").split("."):
+        if not piece:
+            continue
+        parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+    return index, tuple(parts)
+
+
+def _connector_registry() -> dict[str, Any]:
+    from connectors import CONNECTORS
+    return CONNECTORS
+
+
+def _notifier_registry() -> dict[str, Any]:
+    from monitor.notifiers import NOTIFIERS
+    return NOTIFIERS

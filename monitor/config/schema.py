@@ -1,0 +1,79 @@
+"""The shape of settings.yaml. Unknown keys are errors: a setting silently ignored is a bug."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from rules.durations import parse_duration
+
+Duration = Annotated[int, BeforeValidator(parse_duration)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreSettings(Strict):
+    path: str = "data/monitor.db"
+
+
+class WebSettings(Strict):
+    enabled: bool = True
+    host: str = "127.0.0.1"          # loopback unless the team decides otherwise
+    port: int = Field(8080, ge=0, le=65535)
+    public_url: str | None = None     # how links in notifications reach the dashboard
+
+
+class SlaSettings(Strict):
+    respond_within: Duration = 3600   # 39% of people expect an answer within the hour
+    warn_before: Duration = 900
+
+
+class Brand(Strict):
+    name: str
+    terms: list[str] = Field(min_length=1)
+    own_handles: list[str] = []       # the brand's own accounts: their posts are never complaints
+
+
+class Team(Strict):
+    name: Name
+    timezone: str = "UTC"
+
+
+class SourceSettings(BaseModel):
+    """Common to every source; the rest of the keys belong to the connector's own options."""
+    model_config = ConfigDict(extra="allow")
+    name: Name
+    kind: str
+    enabled: bool = True
+    interval: Duration = 300
+    jitter: float = Field(0.1, ge=0, le=0.5)    # share of the interval, so sources don't poll in lockstep
+    timeout: Duration = 20
+    max_interval: Duration = 3600               # cap on backoff and Retry-After
+
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class NotifierSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: Name
+    kind: str
+    enabled: bool = True
+
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Settings(Strict):
+    store: StoreSettings = StoreSettings()
+    web: WebSettings = WebSettings()
+    sla: SlaSettings = SlaSettings()
+    brands: list[Brand] = []
+    teams: list[Team] = [Team(name="support")]
+    sources: list[SourceSettings] = []
+    notifiers: list[NotifierSettings] = []
+    rule_files: list[str] = []        # YAML files holding lists of rules, relative to settings.yaml
+    rules: list[Any] = []             # checked by the rule compiler, which knows the vocabulary

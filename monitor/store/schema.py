@@ -1,0 +1,92 @@
+"""Numbered migrations. Append only: a deployed database moves forward one number at a time."""
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the foundation
+    """
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        native_id TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        author_handle TEXT NOT NULL DEFAULT '',
+        author_name TEXT NOT NULL DEFAULT '',
+        author_followers INTEGER,
+        text TEXT NOT NULL,
+        lang TEXT,
+        published_at TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        rating REAL,
+        thread_id TEXT,
+        reply_to TEXT,
+        engagement TEXT NOT NULL DEFAULT '{}',
+        raw TEXT NOT NULL DEFAULT '',
+        processed_at TEXT,
+        complaint INTEGER,
+        verdict TEXT,
+        UNIQUE (source, native_id)
+    );
+    CREATE INDEX mentions_unprocessed ON mentions (id) WHERE processed_at IS NULL;
+    CREATE INDEX mentions_published ON mentions (published_at);
+
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        mention_id INTEGER NOT NULL UNIQUE REFERENCES mentions (id),
+        state TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        team TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        assignee TEXT,
+        rules TEXT NOT NULL DEFAULT '[]',
+        tags TEXT NOT NULL DEFAULT '[]',
+        explanation TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX alerts_open_due ON alerts (state, due_at);
+
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_alert ON events (alert_id, id);
+
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        cursor TEXT,
+        status TEXT NOT NULL DEFAULT 'new',
+        last_poll TEXT,
+        next_poll TEXT,
+        last_ok TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        polls INTEGER NOT NULL DEFAULT 0,
+        mentions_total INTEGER NOT NULL DEFAULT 0,
+        quota TEXT NOT NULL DEFAULT '{}'
+    );
+
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        notifier TEXT NOT NULL,
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        event_id INTEGER NOT NULL REFERENCES events (id),
+        idempotency_key TEXT NOT NULL UNIQUE,
+        due_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX deliveries_pending ON deliveries (notifier, state, due_at);
+    """,
+]

@@ -1,0 +1,209 @@
+"""The store: every write goes through here, inside short transactions, from one writer.
+
+Unique keys make each step idempotent: re-polling, re-processing after a crash and re-sending
+never duplicate a mention, an alert or a delivery.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from monitor.clock import iso
+from monitor.models import Mention, Verdict
+from monitor.store.rows import mention_to_row, row_to_mention, verdict_to_json
+from monitor.store.schema import MIGRATIONS
+
+OPEN_STATES = ("open", "claimed")
+
+
+class StoreError(Exception):
+    """The database cannot be used: locked, full, corrupt or unreadable."""
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            self.db = sqlite_utils.Database(conn)
+            if str(path) != ":memory:":
+                self.db.enable_wal()
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at checkpoints, fast
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the database at {path}: {exc}") from exc
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"database unavailable: {exc}") from exc
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(f"could not save: {exc}") from exc
+
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    # --- sources -------------------------------------------------------------
+
+    def ensure_source(self, name: str, kind: str) -> dict[str, Any]:
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO sources (name, kind) VALUES (?, ?)", (name, kind))
+        return self.source(name)
+
+    def source(self, name: str) -> dict[str, Any]:
+        rows = self.rows("SELECT * FROM sources WHERE name = ?", (name,))
+        return rows[0] if rows else {}
+
+    def cursor(self, name: str) -> dict[str, Any] | None:
+        raw = self.source(name).get("cursor")
+        return json.loads(raw) if raw else None
+
+    def save_poll(self, name: str, mentions: list[Mention], cursor: dict | None, quota: dict,
+                  now: datetime, next_poll: datetime) -> list[int]:
+        """Store a poll's mentions and move the cursor in one transaction: a crash loses neither."""
+        new_ids = []
+        with self.transaction() as c:
+            for m in mentions:
+                row = mention_to_row(m, now)
+                cur = c.execute(
+                    f"INSERT OR IGNORE INTO mentions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    tuple(row.values()))
+                if cur.rowcount:
+                    new_ids.append(cur.lastrowid)
+            c.execute(
+                """UPDATE sources SET cursor = ?, status = 'ok', last_poll = ?, last_ok = ?, next_poll = ?,
+                   last_error = NULL, failures = 0, polls = polls + 1, mentions_total = mentions_total + ?,
+                   quota = ? WHERE name = ?""",
+                (json.dumps(cursor) if cursor is not None else None, iso(now), iso(now), iso(next_poll),
+                 len(new_ids), json.dumps(quota), name))
+        return new_ids
+
+    def record_failure(self, name: str, error: str, now: datetime, next_poll: datetime) -> int:
+        with self.transaction() as c:
+            c.execute(
+                """UPDATE sources SET status = 'failing', last_poll = ?, next_poll = ?, last_error = ?,
+                   failures = failures + 1, polls = polls + 1 WHERE name = ?""",
+                (iso(now), iso(next_poll), error[:500], name))
+        return self.source(name).get("failures", 0)
+
+    def sources(self) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM sources ORDER BY name")
+
+    # --- mentions and verdicts -------------------------------------------------
+
+    def unprocessed(self, limit: int = 500) -> list[Mention]:
+        rows = self.rows("SELECT * FROM mentions WHERE processed_at IS NULL ORDER BY id LIMIT ?", (limit,))
+        return [row_to_mention(r) for r in rows]
+
+    def save_verdict(self, mention: Mention, verdict: Verdict, now: datetime,
+                     notifiers: list[str]) -> int | None:
+        """Record the verdict; for a complaint, create its alert, the event and the outbox rows, atomically."""
+        alert_id = None
+        with self.transaction() as c:
+            c.execute("UPDATE mentions SET processed_at = ?, complaint = ?, verdict = ? WHERE id = ?",
+                      (iso(now), int(verdict.complaint), verdict_to_json(verdict), mention.id))
+            if verdict.complaint:
+                due = mention.published_at + timedelta(seconds=verdict.respond_within)
+                cur = c.execute(
+                    """INSERT OR IGNORE INTO alerts (mention_id, state, priority, team, due_at, created_at,
+                       updated_at, rules, tags, explanation) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (mention.id, verdict.priority, verdict.team, iso(due), iso(now), iso(now),
+                     json.dumps(verdict.rules), json.dumps(verdict.tags),
+                     json.dumps(verdict.explanation, ensure_ascii=False)))
+                if cur.rowcount:
+                    alert_id = cur.lastrowid
+                    self._event(c, alert_id, now, "monitor", "created", None, "open", "", notifiers, iso(due))
+        return alert_id
+
+    # --- alerts and events -------------------------------------------------------
+
+    def _event(self, c, alert_id, now, actor, kind, from_state, to_state, note, notifiers, due_at) -> int:
+        cur = c.execute(
+            "INSERT INTO events (alert_id, at, actor, kind, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (alert_id, iso(now), actor, kind, from_state, to_state, note))
+        event_id = cur.lastrowid
+        for notifier in notifiers:
+            c.execute(
+                """INSERT OR IGNORE INTO deliveries (notifier, alert_id, event_id, idempotency_key, due_at,
+                   next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (notifier, alert_id, event_id, f"{notifier}:{alert_id}:{event_id}", due_at, iso(now), iso(now)))
+        return event_id
+
+    def transition(self, alert_id: int, to_state: str, actor: str, now: datetime, *,
+                   allowed_from: tuple[str, ...], note: str = "", notifiers: list[str] = ()) -> dict:
+        with self.transaction() as c:
+            row = c.execute("SELECT state, due_at FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no alert {alert_id}")
+            if row["state"] not in allowed_from:
+                raise ValueError(f"alert {alert_id} is {row['state']}; cannot become {to_state}")
+            assignee = actor if to_state == "claimed" else None
+            c.execute("UPDATE alerts SET state = ?, updated_at = ?, assignee = COALESCE(?, assignee) WHERE id = ?",
+                      (to_state, iso(now), assignee, alert_id))
+            self._event(c, alert_id, now, actor, to_state, row["state"], to_state, note, notifiers, row["due_at"])
+        return self.alert(alert_id)
+
+    def alert(self, alert_id: int) -> dict[str, Any]:
+        rows = self.rows("SELECT * FROM alerts WHERE id = ?", (alert_id,))
+        if not rows:
+            raise KeyError(f"no alert {alert_id}")
+        return rows[0]
+
+    def events(self, alert_id: int) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM events WHERE alert_id = ? ORDER BY id", (alert_id,))
+
+    # --- outbox ----------------------------------------------------------------------
+
+    def pending_deliveries(self, notifier: str, now: datetime, limit: int = 50) -> list[dict[str, Any]]:
+        """Due deliveries of one notifier, most urgent alert first."""
+        return self.rows(
+            """SELECT * FROM deliveries WHERE notifier = ? AND state = 'pending' AND next_attempt_at <= ?
+               ORDER BY due_at, id LIMIT ?""", (notifier, iso(now), limit))
+
+    def delivery_done(self, delivery_id: int, now: datetime) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                      (iso(now), delivery_id))
+
+    def delivery_failed(self, delivery_id: int, error: str, next_attempt: datetime, give_up: bool) -> None:
+        with self.transaction() as c:
+            c.execute(
+                """UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                   state = CASE WHEN ? THEN 'failed' ELSE 'pending' END WHERE id = ?""",
+                (error[:500], iso(next_attempt), int(give_up), delivery_id))

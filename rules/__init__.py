@@ -1,0 +1,1 @@
+"""Rule engine, language identification, normalisation, scorers and the project's own lexicons."""

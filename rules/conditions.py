@@ -1,0 +1,193 @@
+"""The condition vocabulary: each YAML condition compiles once into a small callable that explains itself.
+
+A condition takes a Context and returns (held, detail): `detail` is what the explanation shows,
+for example the words that matched or the score that was compared.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from monitor.models import Mention, Scores
+from rules.normalize import fold
+
+
+class RuleError(ValueError):
+    """A rule that cannot be compiled; `path` names the place inside the rule."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class Context:
+    mention: Mention
+    scores: Scores
+
+
+Check = Callable[[Context], tuple[bool, str]]
+
+
+def compile_condition(spec: Any, path: str) -> Check:
+    """Compile one condition mapping; several keys in one mapping must all hold."""
+    if not isinstance(spec, dict) or not spec:
+        raise RuleError(path, "a condition is a mapping such as {terms: {any: [...]}}")
+    checks = []
+    for key, value in spec.items():
+        factory = _VOCABULARY.get(key)
+        if factory is None:
+            raise RuleError(f"{path}.{key}", f"unknown condition; known: {', '.join(sorted(_VOCABULARY))}")
+        checks.append(factory(value, f"{path}.{key}"))
+    return checks[0] if len(checks) == 1 else _all_of(checks)
+
+
+def _all_of(checks: list[Check]) -> Check:
+    def check(ctx: Context) -> tuple[bool, str]:
+        details = []
+        for c in checks:
+            held, detail = c(ctx)
+            if not held:
+                return False, detail
+            details.append(detail)
+        return True, "; ".join(details)
+    return check
+
+
+def _combinator_all(value, path):
+    return _all_of(_compile_list(value, path))
+
+
+def _combinator_any(value, path):
+    checks = _compile_list(value, path)
+
+    def check(ctx):
+        for c in checks:
+            held, detail = c(ctx)
+            if held:
+                return True, detail
+        return False, "none of any[] held"
+    return check
+
+
+def _combinator_not(value, path):
+    inner = compile_condition(value, path)
+
+    def check(ctx):
+        held, detail = inner(ctx)
+        return (not held), f"not ({detail})"
+    return check
+
+
+def _compile_list(value, path) -> list[Check]:
+    if not isinstance(value, list) or not value:
+        raise RuleError(path, "expects a non-empty list of conditions")
+    return [compile_condition(item, f"{path}[{i}]") for i, item in enumerate(value)]
+
+
+def _range(getter: Callable[[Context], float | None], label: str):
+    def factory(value, path):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = {"min": value}
+        if not isinstance(value, dict) or not set(value) <= {"min", "max"} or not value:
+            raise RuleError(path, "expects {min: N, max: N} (either or both)")
+        for bound in value.values():
+            if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                raise RuleError(path, f"bounds must be numbers, got {bound!r}")
+        low, high = value.get("min"), value.get("max")
+
+        def check(ctx):
+            actual = getter(ctx)
+            if actual is None:
+                return False, f"{label} unknown"
+            held = (low is None or actual >= low) and (high is None or actual <= high)
+            return held, f"{label}={actual:.2f}"
+        return check
+    return factory
+
+
+def _one_of(getter: Callable[[Context], str | None], label: str):
+    def factory(value, path):
+        allowed = [value] if isinstance(value, str) else value
+        if not isinstance(allowed, list) or not all(isinstance(v, str) for v in allowed):
+            raise RuleError(path, "expects a name or a list of names")
+
+        def check(ctx):
+            actual = getter(ctx)
+            return actual in allowed, f"{label}={actual}"
+        return check
+    return factory
+
+
+def _flag(getter: Callable[[Context], bool], label: str):
+    def factory(value, path):
+        if not isinstance(value, bool):
+            raise RuleError(path, "expects true or false")
+
+        def check(ctx):
+            actual = getter(ctx)
+            return actual == value, f"{label}={'yes' if actual else 'no'}"
+        return check
+    return factory
+
+
+def compile_term(term: str, path: str) -> re.Pattern:
+    """A term is a word or phrase matched on word boundaries after normalisation.
+
+    `re:` starts a regular expression; a trailing `*` matches any ending (Persian and Arabic
+    attach suffixes to words: تاخیر* matches تاخیرها).
+    """
+    if not isinstance(term, str) or not term.strip():
+        raise RuleError(path, "a term is a non-empty string")
+    if term.startswith("re:"):
+        try:
+            return re.compile(term[3:], re.IGNORECASE)
+        except re.error as exc:
+            raise RuleError(path, f"bad regular expression {term[3:]!r}: {exc}") from exc
+    stem = term.endswith("*")
+    words = fold(term.rstrip("*")).split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}" + (r"\w*" if stem else r"(?!\w)"))
+
+
+def _terms(value, path):
+    if isinstance(value, list):
+        value = {"any": value}
+    if not isinstance(value, dict) or not value or not set(value) <= {"any", "all", "none"}:
+        raise RuleError(path, "expects a list of terms or {any: [...], all: [...], none: [...]}")
+    compiled = {}
+    for mode, terms in value.items():
+        if not isinstance(terms, list) or not terms:
+            raise RuleError(f"{path}.{mode}", "expects a non-empty list of terms")
+        compiled[mode] = [(t, compile_term(t, f"{path}.{mode}[{i}]")) for i, t in enumerate(terms)]
+
+    def check(ctx):
+        text = ctx.scores.normalized
+        found = {mode: [m.group(0) for _, p in pats if (m := p.search(text))] for mode, pats in compiled.items()}
+        if "all" in compiled and len(found["all"]) < len(compiled["all"]):
+            return False, "not all terms present"
+        if "any" in compiled and not found["any"]:
+            return False, "no term matched"
+        if found.get("none"):
+            return False, f"excluded term {found['none'][0]!r}"
+        words = found.get("any", []) + found.get("all", [])
+        return True, "terms: " + ", ".join(repr(w) for w in words)
+    return check
+
+
+_VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
+    "all": _combinator_all,
+    "any": _combinator_any,
+    "not": _combinator_not,
+    "terms": _terms,
+    "sentiment": _range(lambda c: c.scores.sentiment.polarity, "sentiment"),
+    "subjectivity": _range(lambda c: c.scores.sentiment.subjectivity, "subjectivity"),
+    "complaint_score": _range(lambda c: c.scores.complaint, "complaint_score"),
+    "rating": _range(lambda c: c.mention.rating, "rating"),
+    "followers": _range(lambda c: c.mention.author.followers, "followers"),
+    "lang": _one_of(lambda c: c.scores.lang, "lang"),
+    "source": _one_of(lambda c: c.mention.source, "source"),
+    "question": _flag(lambda c: c.scores.is_question, "question"),
+}
