@@ -1,0 +1,77 @@
+"""Parses the command line and hands each subcommand to its own module."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from monitor.config import ConfigError
+
+DEFAULT_CONFIG = "settings.yaml"
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run.py", description="Complaint monitor: watches feeds for brand "
+                                     "complaints and puts them on the support team's queue.")
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="settings file (default: settings.yaml)")
+    parser.add_argument("--demo", action="store_true", help="run on the bundled demo replay source")
+    parser.add_argument("--once", action="store_true", help="poll every source once, process, deliver, exit")
+    parser.add_argument("--db", help="database file (overrides store.path)")
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="validate the configuration")
+    check.add_argument("--config", default=argparse.SUPPRESS)
+
+    classify = sub.add_parser("classify", help="classify JSON lines from stdin")
+    classify.add_argument("--config", default=argparse.SUPPRESS)
+
+    mentions = sub.add_parser("mentions", help="stored mentions")
+    mentions.add_argument("action", choices=["list"])
+    mentions.add_argument("--json", action="store_true")
+    mentions.add_argument("--limit", type=int, default=0)
+    mentions.add_argument("--config", default=argparse.SUPPRESS)
+    mentions.add_argument("--db", default=argparse.SUPPRESS)
+
+    queue = sub.add_parser("queue", help="the team queue")
+    queue.add_argument("action", choices=["list", "claim", "respond", "resolve", "dismiss"])
+    queue.add_argument("alert_id", nargs="?", type=int)
+    queue.add_argument("--json", action="store_true")
+    queue.add_argument("--all", action="store_true", help="list alerts in every state, not only open ones")
+    queue.add_argument("--by", default="cli", help="who is acting (recorded on the event)")
+    queue.add_argument("--note", default="")
+    queue.add_argument("--config", default=argparse.SUPPRESS)
+    queue.add_argument("--db", default=argparse.SUPPRESS)
+
+    rules = sub.add_parser("rules", help="test and explain the rules")
+    rules.add_argument("action", choices=["test", "explain"])
+    rules.add_argument("text", nargs="?")
+    rules.add_argument("--lang")
+    rules.add_argument("--config", default=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            from monitor.cli.commands import check
+            return check(args)
+        if args.command == "classify":
+            from monitor.cli.classify import classify
+            return classify(args)
+        if args.command == "mentions":
+            from monitor.cli.commands import mentions
+            return mentions(args)
+        if args.command == "queue":
+            from monitor.cli.commands import queue
+            return queue(args)
+        if args.command == "rules":
+            from monitor.cli.commands import rules
+            return rules(args)
+        from monitor.daemon import run_daemon
+        return run_daemon(args)
+    except ConfigError as exc:
+        print(f"configuration error ({len(exc.issues)}):", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return EXIT_CONFIG

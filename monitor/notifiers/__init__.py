@@ -1,0 +1,8 @@
+"""Notifiers: how alerts leave the process. Explicit registry; each kind validates its own options."""
+from monitor.notifiers.console import ConsoleNotifier
+from monitor.notifiers.webhook import WebhookNotifier
+
+NOTIFIERS = {
+    "console": ConsoleNotifier,
+    "webhook": WebhookNotifier,
+}
