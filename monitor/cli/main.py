@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
             return rules(args)
         from monitor.daemon import run_daemon
         return run_daemon(args)
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error for a listing command
+        sys.stderr.close()
+        return 0
     except ConfigError as exc:
         print(f"configuration error ({len(exc.issues)}):", file=sys.stderr)
         for issue in exc.issues:

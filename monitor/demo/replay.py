@@ -1,0 +1,94 @@
+"""The bundled demo: a local server that replays brand mentions over time in a real wire format.
+
+It serves a Google Alerts style Atom feed at /feeds/<name>.atom, revealing each item when its time
+comes, with ETag and Last-Modified so the real RSS connector's conditional GET is exercised.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import yaml
+from aiohttp import web
+
+from monitor.clock import SystemClock, iso
+
+MENTIONS_FILE = Path(__file__).with_name("mentions.yaml")
+
+
+@dataclass
+class DemoItem:
+    id: str
+    at: float
+    ago: float
+    author: str
+    lang: str
+    text: str
+
+
+def load_items(path: Path = MENTIONS_FILE) -> list[DemoItem]:
+    return [DemoItem(**row) for row in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+class ReplayServer:
+    def __init__(self, items: list[DemoItem] | None = None, clock=None, speed: float = 1.0):
+        self.items = items if items is not None else load_items()
+        self.clock = clock or SystemClock()
+        self.speed = speed
+        self.started: datetime | None = None
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    def visible(self) -> list[DemoItem]:
+        elapsed = (self.clock.now() - self.started).total_seconds() * self.speed
+        return [i for i in self.items if i.at <= elapsed]
+
+    def published(self, item: DemoItem) -> datetime:
+        return self.started + timedelta(seconds=item.at / self.speed) - timedelta(minutes=item.ago)
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_get("/feeds/{name}.atom", self._atom)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, host, port)
+        await site.start()
+        self.started = self.clock.now()
+        actual = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://{host}:{actual}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+    async def _atom(self, request: web.Request) -> web.Response:
+        items = self.visible()
+        body = self.atom(items).encode()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=body, content_type="application/atom+xml", charset="utf-8",
+                            headers={"ETag": etag})
+
+    def atom(self, items: list[DemoItem]) -> str:
+        entries = "".join(self._entry(i) for i in reversed(items))
+        return ('<?xml version="1.0" encoding="utf-8"?>\n'
+                '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing">'
+                '<id>tag:google.com,2005:reader/user/0/state/com.google/alerts/demo</id>'
+                f'<title>Google Alert - Acme</title><updated>{iso(self.clock.now())}</updated>{entries}</feed>')
+
+    def _entry(self, item: DemoItem) -> str:
+        target = f"https://social.example/{item.author}/posts/{item.id}"
+        link = escape(f"https://www.google.com/url?rct=j&sa=t&url={target}&ct=ga&cd=CAIyDemo&usg=AFQjCNDemo")
+        published = iso(self.published(item))
+        # Google Alerts highlights the search term with <b>, HTML-escaped inside the content.
+        content = escape(escape(item.text).replace("Acme", "<b>Acme</b>"))
+        return (f'<entry><id>tag:google.com,2013:googlealerts/feed:{item.id}</id>'
+                f'<title type="html">{content}</title>'
+                f'<link href="{link}"></link><published>{published}</published><updated>{published}</updated>'
+                f'<content type="html" xml:lang="{item.lang}">{content}</content>'
+                f'<author><name>{escape(item.author)}</name></author></entry>')

@@ -1,0 +1,17 @@
+"""Start the replay server and configure demo sources that the real connectors poll."""
+from __future__ import annotations
+
+from connectors.rss import RssOptions
+from monitor.config.load import Configured
+from monitor.config.schema import SourceSettings
+from monitor.demo.replay import ReplayServer
+
+DEMO_INTERVAL = 10   # seconds: complaints reach the queue within a minute of appearing
+
+
+async def demo_sources(clock) -> tuple[ReplayServer, list[Configured]]:
+    server = ReplayServer(clock=clock)
+    url = await server.start()
+    common = SourceSettings(name="demo-google-alerts", kind="rss", interval=DEMO_INTERVAL, jitter=0.1)
+    # lookback covers the demo's oldest item, so the first poll takes the whole opening batch.
+    return server, [Configured(common, RssOptions(url=f"{url}/feeds/acme.atom", lookback=6 * 3600))]

@@ -1,0 +1,95 @@
+"""Works through the outbox: one task per notifier, deliveries in deadline order, retried with backoff.
+
+A notifier that is down delays only its own messages: it stops at its first failure (so order by
+deadline holds on recovery) and tries again after a tenacity-style exponential backoff.
+Each delivery carries an idempotency key so a receiver can drop the double a crash may cause.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+import aiohttp
+from tenacity import wait_exponential_jitter
+
+from monitor.clock import parse_iso
+from monitor.notifiers.base import DeliveryError, Message, Notifier
+from monitor.store import Store, StoreError
+from monitor.store.rows import alert_public, mention_public
+
+log = logging.getLogger("monitor.outbox")
+
+GIVE_UP_AFTER = timedelta(hours=24)
+_BACKOFF = wait_exponential_jitter(initial=2, max=300)
+
+
+class _Attempt:
+    """Just enough of tenacity's RetryCallState for its wait strategies."""
+
+    def __init__(self, attempt_number: int):
+        self.attempt_number = attempt_number
+
+
+class OutboxSender:
+    def __init__(self, notifier: Notifier, store: Store, session: aiohttp.ClientSession, clock,
+                 link_base: str):
+        self.notifier = notifier
+        self.store = store
+        self.session = session
+        self.clock = clock
+        self.link_base = link_base.rstrip("/")
+        self.down = False
+
+    async def deliver_due(self) -> int:
+        """Send what is due; stop at the first failure. Returns how many were sent."""
+        sent = 0
+        for row in self.store.pending_deliveries(self.notifier.name, self.clock.now()):
+            message = self._message(row)
+            try:
+                await self.notifier.send(self.session, message)
+            except DeliveryError as exc:
+                self._failed(row, exc)
+                return sent
+            except Exception as exc:  # a notifier bug is contained to that notifier
+                log.exception("notifier.crashed notifier=%s", self.notifier.name)
+                self._failed(row, DeliveryError(f"internal error: {exc.__class__.__name__}"))
+                return sent
+            self.store.delivery_done(row["id"], self.clock.now())
+            sent += 1
+            if self.down:
+                log.info("notifier.recovered notifier=%s", self.notifier.name)
+                self.down = False
+        return sent
+
+    def _message(self, row) -> Message:
+        alert = self.store.alert(row["alert_id"])
+        mention = self.store.rows("SELECT * FROM mentions WHERE id = ?", (alert["mention_id"],))[0]
+        event = self.store.rows("SELECT kind FROM events WHERE id = ?", (row["event_id"],))[0]
+        due = parse_iso(alert["due_at"])
+        return Message(row["idempotency_key"], event["kind"], alert_public(alert), mention_public(mention),
+                       f"{self.link_base}/alerts/{alert['id']}", (due - self.clock.now()).total_seconds())
+
+    def _failed(self, row, exc: DeliveryError) -> None:
+        now = self.clock.now()
+        wait = _BACKOFF(_Attempt(row["attempts"] + 1))
+        if exc.retry_after:
+            wait = max(wait, exc.retry_after)
+        give_up = not exc.retry or now - parse_iso(row["created_at"]) > GIVE_UP_AFTER
+        self.store.delivery_failed(row["id"], str(exc), now + timedelta(seconds=wait), give_up)
+        if not self.down:
+            log.warning("notifier.failing notifier=%s error=%r retry_in=%.0fs", self.notifier.name, str(exc), wait)
+            self.down = True
+
+    async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                await self.deliver_due()
+            except StoreError as exc:
+                log.error("store.read_failed notifier=%s error=%r", self.notifier.name, str(exc))
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=idle)
+            except asyncio.TimeoutError:
+                pass
+
+

@@ -1,0 +1,67 @@
+"""mention -> language -> sentiment -> rules -> verdict -> alert, for every stored mention not yet processed.
+
+Mentions are stored first and processed after, so a crash between the two loses nothing: the
+next run picks up every row whose processed_at is still empty.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from monitor.logsafe import safe
+from monitor.models import Mention, Verdict
+from monitor.store import Store
+from rules.analyze import analyze
+from rules.engine import RuleSet
+
+log = logging.getLogger("monitor.pipeline")
+
+BATCH = 200
+
+
+class Pipeline:
+    def __init__(self, store: Store, ruleset: RuleSet, notifiers: list[str], clock,
+                 own_handles: list[str] | None = None):
+        self.store = store
+        self.ruleset = ruleset
+        self.notifiers = notifiers
+        self.clock = clock
+        self.own_handles = {h.lower().lstrip("@") for h in (own_handles or [])}
+        self.wakeup = asyncio.Event()
+
+    def judge(self, mention: Mention) -> Verdict:
+        scores = analyze(mention.text, mention.lang)
+        verdict = self.ruleset.evaluate(mention, scores)
+        if mention.author.handle.lower().lstrip("@") in self.own_handles:
+            # The brand's own posts are never complaints, whatever the rules say.
+            verdict.complaint, verdict.suppressed = False, True
+            verdict.explanation.append({"rule": "own-post", "held": f"author @{mention.author.handle} is the brand"})
+        return verdict
+
+    def process_pending(self, limit: int = BATCH) -> int:
+        """Judge up to `limit` unprocessed mentions; returns how many were processed."""
+        mentions = self.store.unprocessed(limit)
+        for mention in mentions:
+            verdict = self.judge(mention)
+            alert_id = self.store.save_verdict(mention, verdict, self.clock.now(), self.notifiers)
+            if alert_id:
+                log.info("alert.created id=%s mention=%s source=%s priority=%s rules=%s text=%s", alert_id,
+                         mention.id, mention.source, verdict.priority, ",".join(verdict.rules),
+                         safe(mention.text, 120))
+        return len(mentions)
+
+    def drain(self) -> int:
+        total = 0
+        while (n := self.process_pending()):
+            total += n
+        return total
+
+    async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        while not stop.is_set():
+            while self.process_pending():
+                await asyncio.sleep(0)  # let sources and the web server breathe between batches
+            self.wakeup.clear()
+            try:
+                await asyncio.wait_for(self.wakeup.wait(), timeout=idle)
+            except asyncio.TimeoutError:
+                pass
