@@ -9,6 +9,7 @@ import calendar
 import json
 from datetime import datetime, timezone
 from typing import Any
+from xml.sax import SAXParseException
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import feedparser
@@ -86,13 +87,28 @@ class RssConnector(Connector):
 def _parse(resp) -> Any:
     if resp.content_type in ("text/html", "application/json"):
         raise BadResponse(f"expected a feed, got {resp.content_type}")
+    if not resp.body.strip():
+        raise BadResponse("empty body where a feed was expected")
+    if _declares_utf8(resp):
+        resp.text()  # raises BadResponse naming the first invalid byte
     feed = feedparser.parse(resp.body, response_headers={k.lower(): v for k, v in resp.headers.items()})
     if not feed.version:
         reason = getattr(feed.get("bozo_exception"), "getMessage", lambda: "")() or "no RSS or Atom root"
         raise BadResponse(f"not an RSS or Atom feed: {reason}")
-    if feed.bozo and not feed.entries:
+    if feed.bozo and (not feed.entries or isinstance(feed.bozo_exception, SAXParseException)):
+        # Not well-formed XML (a truncated body, say): what was read may be partial, so the poll
+        # fails visibly rather than storing half a feed. Encoding overrides and the like are benign.
         raise BadResponse(f"broken feed: {feed.bozo_exception}")
     return feed
+
+
+def _declares_utf8(resp) -> bool:
+    """UTF-8 unless the header or the XML declaration names another encoding."""
+    header = resp.headers.get("Content-Type", "").lower()
+    if "charset=" in header:
+        return "utf-8" in header or "utf8" in header
+    head = resp.body[:200].lower()
+    return b"encoding=" not in head or b"utf-8" in head
 
 
 def _content(entry) -> str:

@@ -100,7 +100,7 @@ class SourceRunner:
             if exc.retry_after > self.retry_wait * 8:
                 raise exc
             return exc.retry_after
-        return wait_exponential_jitter(initial=self.retry_wait, max=self.retry_wait * 8)(state)
+        return wait_exponential_jitter(multiplier=self.retry_wait, max=self.retry_wait * 8)(state)
 
     def _failed(self, error: str, retry_after: float | None) -> float:
         now = self.clock.now()

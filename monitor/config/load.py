@@ -58,15 +58,21 @@ def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
         issue((), "the settings file must be a mapping (brands:, sources:, rules: ...)")
         raise ConfigError(issues)
     data = _resolve_env(data, (), environ if environ is not None else os.environ, issue)
+    # Sources and notifiers are validated entry by entry, so one bad entry hides no other error.
+    raw_sources = data.pop("sources", None) or []
+    raw_notifiers = data.pop("notifiers", None) or []
+    settings = None
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             issue(err["loc"], _message(err))
-        raise ConfigError(issues) from None
-
-    sources = _configure(settings.sources, "sources", _connector_registry(), issue)
-    notifiers = _configure(settings.notifiers, "notifiers", _notifier_registry(), issue)
+    sources = _configure(raw_sources, "sources", SourceSettings, _connector_registry(), issue)
+    notifiers = _configure(raw_notifiers, "notifiers", NotifierSettings, _notifier_registry(), issue)
+    if settings is None:
+        raise ConfigError(issues)
+    settings.sources = [c.common for c in sources]
+    settings.notifiers = [c.common for c in notifiers]
     _check_unique_names(settings, issue)
     ruleset = _load_rules(settings, path.parent, lines, filename, issues)
     if not issues and check_examples:
@@ -79,7 +85,7 @@ def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
 
 def _message(err: dict) -> str:
     # Pydantic's message only; never the input value, which may be a secret.
-    msg = err["msg"]
+    msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         msg = "unknown key"
     elif err["type"] == "missing":
@@ -104,18 +110,31 @@ def _resolve_env(value: Any, loc: tuple, environ, issue) -> Any:
     return value
 
 
-def _configure(entries, section: str, registry: dict[str, Any], issue) -> list[Configured]:
+def _configure(entries, section: str, common_model, registry: dict[str, Any], issue) -> list[Configured]:
+    """Validate each entry's common keys and its kind's own options (a disabled entry: common keys only)."""
     configured = []
-    for i, entry in enumerate(entries):
+    if not isinstance(entries, list):
+        issue((section,), "expects a list")
+        return configured
+    for i, raw in enumerate(entries):
         loc = (section, i)
+        try:
+            entry = common_model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                issue(loc + tuple(err["loc"]), _message(err))
+            entry = common_model.model_construct(**raw) if isinstance(raw, dict) else None
+            if entry is None or not isinstance(getattr(entry, "kind", None), str):
+                continue
         cls = registry.get(entry.kind)
         if cls is None:
             issue(loc + ("kind",), f"unknown kind {entry.kind!r}; known: {', '.join(sorted(registry))}")
             continue
-        if not entry.enabled:
+        options_raw = {k: v for k, v in raw.items() if k not in common_model.model_fields}
+        if raw.get("enabled") is False:
             continue
         try:
-            options = cls.Options.model_validate(entry.options())
+            options = cls.Options.model_validate(options_raw)
         except ValidationError as exc:
             for err in exc.errors():
                 issue(loc + tuple(err["loc"]), _message(err))

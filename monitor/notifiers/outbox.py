@@ -21,7 +21,7 @@ from monitor.store.rows import alert_public, mention_public
 log = logging.getLogger("monitor.outbox")
 
 GIVE_UP_AFTER = timedelta(hours=24)
-_BACKOFF = wait_exponential_jitter(initial=2, max=300)
+_BACKOFF = wait_exponential_jitter(multiplier=2, max=300)
 
 
 class _Attempt:

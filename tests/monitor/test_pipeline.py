@@ -1,0 +1,58 @@
+"""The pipeline: stored mentions become verdicts and, for complaints, alerts that explain themselves."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from monitor.clock import FakeClock
+from monitor.config import load_settings
+from monitor.models import Author, Mention
+from monitor.pipeline import Pipeline
+from monitor.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def pipeline(tmp_path) -> Pipeline:
+    config = load_settings(ROOT / "settings.yaml", check_examples=False)
+    store = Store(tmp_path / "m.db")
+    store.ensure_source("feed", "rss")
+    return Pipeline(store, config.ruleset, ["console"], FakeClock(T0), own_handles=["acmesupport"])
+
+
+def add(p: Pipeline, *mentions: Mention) -> None:
+    p.store.save_poll("feed", list(mentions), None, {}, T0, T0)
+
+
+def test_complaints_get_alerts_with_their_explanation_and_others_do_not(tmp_path):
+    p = pipeline(tmp_path)
+    add(p, Mention(source="feed", native_id="1", published_at=T0, text="@acme my parcel never arrived, still waiting"),
+        Mention(source="feed", native_id="2", published_at=T0, text="Lovely service from Acme today, thank you"))
+    assert p.drain() == 2
+    alerts = p.store.rows("SELECT * FROM alerts")
+    assert len(alerts) == 1
+    assert json.loads(alerts[0]["explanation"])[0]["rule"] in json.loads(alerts[0]["rules"])
+    verdicts = {r["native_id"]: json.loads(r["verdict"]) for r in p.store.rows("SELECT native_id, verdict FROM mentions")}
+    assert verdicts["1"]["complaint"] is True and verdicts["2"]["complaint"] is False
+
+
+def test_persian_and_arabic_complaints_are_detected(tmp_path):
+    p = pipeline(tmp_path)
+    add(p, Mention(source="feed", native_id="fa", published_at=T0, text="سفارشم دو هفته است هنوز نرسیده"),
+        Mention(source="feed", native_id="ar", published_at=T0, text="الطلب لم يصل حتى الآن وخدمة العملاء سيئة"))
+    p.drain()
+    langs = {r["native_id"]: json.loads(r["verdict"])["lang"] for r in p.store.rows("SELECT native_id, verdict FROM mentions")}
+    assert langs == {"fa": "fa", "ar": "ar"}
+    assert p.store.rows("SELECT COUNT(*) n FROM alerts")[0]["n"] == 2
+
+
+def test_the_brands_own_posts_are_never_complaints(tmp_path):
+    p = pipeline(tmp_path)
+    add(p, Mention(source="feed", native_id="1", published_at=T0, author=Author(handle="AcmeSupport"),
+                   text="Sorry your parcel never arrived, we are on it"))
+    p.drain()
+    assert p.store.rows("SELECT COUNT(*) n FROM alerts")[0]["n"] == 0
+    verdict = json.loads(p.store.rows("SELECT verdict FROM mentions")[0]["verdict"])
+    assert verdict["suppressed"] and verdict["explanation"][-1]["rule"] == "own-post"
