@@ -15,7 +15,7 @@ import aiohttp
 
 from connectors import CONNECTORS
 from monitor.clock import SystemClock
-from monitor.config import load_settings
+from monitor.config import ConfigError, load_settings
 from monitor.config.load import LoadedConfig
 from monitor.demo.setup import demo_sources
 from monitor.logsetup import setup_logging
@@ -50,54 +50,96 @@ class Daemon:
         path = db or config.settings.store.path
         self.store = Store(path if db or path.startswith("/") else config.base_dir / path)
         self.stop = asyncio.Event()
+        self.reload_requested = asyncio.Event()
         self.replay = None
+        self.demo_configured: list = []
+        self.runners: list[SourceRunner] = []
+        self.senders: list[OutboxSender] = []
 
     async def run(self) -> int:
-        settings = self.config.settings
+        if not self.once:
+            self._install_signal_handlers()
         async with aiohttp.ClientSession() as session:
-            sources = self.config.sources
+            self.session = session
             if self.demo:
-                self.replay, sources = await demo_sources(self.clock)
-            brand_terms = [t for b in settings.brands for t in b.terms]
-            own = [h for b in settings.brands for h in b.own_handles]
-            runners = [self._runner(c, session, brand_terms) for c in sources]
-            notifiers = [NOTIFIERS[c.common.kind](c.common.name, c.options) for c in self.config.notifiers]
-            pipeline = Pipeline(self.store, self.config.ruleset, [n.name for n in notifiers], self.clock, own)
-            for r in runners:
-                r.on_new = pipeline.wakeup.set
-            link_base = settings.web.public_url or f"http://{settings.web.host}:{settings.web.port}"
-            senders = [OutboxSender(n, self.store, session, self.clock, link_base) for n in notifiers]
-            self._announce(runners)
+                self.replay, self.demo_configured = await demo_sources(self.clock)
+            self.pipeline = Pipeline(self.store, self.config.ruleset, [], self.clock)
+            self._wire(self.config)
+            self._announce()
             if self.once:
-                await asyncio.gather(*(r.poll_once() for r in runners))
-                pipeline.drain()
-                await asyncio.gather(*(s.deliver_due() for s in senders))
+                await asyncio.gather(*(r.poll_once() for r in self.runners))
+                self.pipeline.drain()
+                await asyncio.gather(*(s.deliver_due() for s in self.senders))
             else:
-                await self._serve(runners, pipeline, senders)
+                await self._serve()
             if self.replay:
                 await self.replay.stop()
         self.store.close()
         log.info("daemon.stopped")
         return 0
 
-    async def _serve(self, runners, pipeline, senders) -> None:
+    def _wire(self, config: LoadedConfig) -> None:
+        """Build sources, notifiers and rules from a configuration (at start and on SIGHUP)."""
+        settings = config.settings
+        sources = self.demo_configured if self.demo else config.sources
+        brand_terms = [t for b in settings.brands for t in b.terms]
+        self.runners = [self._runner(c, self.session, brand_terms) for c in sources]
+        notifiers = [NOTIFIERS[c.common.kind](c.common.name, c.options) for c in config.notifiers]
+        self.pipeline.ruleset = config.ruleset
+        self.pipeline.notifiers = [n.name for n in notifiers]
+        self.pipeline.own_handles = {h.lower().lstrip("@") for b in settings.brands for h in b.own_handles}
+        for r in self.runners:
+            r.on_new = self.pipeline.wakeup.set
+        link_base = settings.web.public_url or f"http://{settings.web.host}:{settings.web.port}"
+        self.senders = [OutboxSender(n, self.store, self.session, self.clock, link_base) for n in notifiers]
+        self.config = config
+
+    def _start_workers(self) -> list[asyncio.Task]:
+        tasks = [asyncio.create_task(r.run_forever(self.stop), name=f"source:{r.name}") for r in self.runners]
+        return tasks + [asyncio.create_task(s.run_forever(self.stop), name=f"notifier:{s.notifier.name}")
+                        for s in self.senders]
+
+    def _install_signal_handlers(self) -> None:
+        """Before anything is announced, so a signal never meets Python's default (instant death)."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop.set)
-        tasks = [asyncio.create_task(r.run_forever(self.stop), name=f"source:{r.name}") for r in runners]
-        tasks.append(asyncio.create_task(pipeline.run_forever(self.stop), name="pipeline"))
-        tasks += [asyncio.create_task(s.run_forever(self.stop), name=f"notifier:{s.notifier.name}")
-                  for s in senders]
-        await self.stop.wait()
+        loop.add_signal_handler(signal.SIGHUP, self.reload_requested.set)
+
+    async def _serve(self) -> None:
+        reload_requested = self.reload_requested
+        pipeline_task = asyncio.create_task(self.pipeline.run_forever(self.stop), name="pipeline")
+        workers = self._start_workers()
+        while not self.stop.is_set():
+            waiters = [asyncio.create_task(self.stop.wait()), asyncio.create_task(reload_requested.wait())]
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            for w in waiters:
+                w.cancel()
+            if reload_requested.is_set() and not self.stop.is_set():
+                reload_requested.clear()
+                workers = await self._reload(workers)
         log.info("daemon.stopping")
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        pipeline.drain()
+        await _cancel(workers + [pipeline_task])
+        self.pipeline.drain()
         try:
-            await asyncio.wait_for(asyncio.gather(*(s.deliver_due() for s in senders)), STOP_GRACE)
+            await asyncio.wait_for(asyncio.gather(*(s.deliver_due() for s in self.senders)), STOP_GRACE)
         except asyncio.TimeoutError:
             log.warning("daemon.deliveries_left_for_next_start")
+
+    async def _reload(self, workers: list[asyncio.Task]) -> list[asyncio.Task]:
+        """SIGHUP: load the configuration again; if it is invalid, say why and keep the running one."""
+        try:
+            config = load_settings(self.config.path)
+        except ConfigError as exc:
+            log.error("config.reload_rejected issues=%d (the running configuration stays)", len(exc.issues))
+            for issue in exc.issues:
+                log.error("config.issue %s", issue)
+            return workers
+        await _cancel(workers)
+        self._wire(config)
+        log.info("config.reloaded sources=%d notifiers=%d rules=%d", len(self.runners), len(self.senders),
+                 len(config.ruleset.rules))
+        return self._start_workers()
 
     def _runner(self, configured, session, brand_terms) -> SourceRunner:
         common = configured.common
@@ -106,7 +148,8 @@ class Daemon:
         return SourceRunner(connector, self.store, session, interval=common.interval, jitter=common.jitter,
                             max_interval=common.max_interval, clock=self.clock)
 
-    def _announce(self, runners) -> None:
+    def _announce(self) -> None:
+        runners = self.runners
         mode = "demo (no sources configured, replaying bundled mentions)" if self.demo else "live"
         log.info("daemon.started mode=%s sources=%d db=%s", mode, len(runners), self.store.path)
         print(f"Complaint monitor running ({mode}).\n"
@@ -114,3 +157,9 @@ class Daemon:
               f"  Queue:   python run.py queue list      (alerts also appear below as they are created)\n"
               f"  Store:   {self.store.path}\n"
               f"  Stop:    Ctrl-C", flush=True)
+
+
+async def _cancel(tasks: list[asyncio.Task]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
