@@ -87,6 +87,7 @@ class Daemon:
         notifiers = [NOTIFIERS[c.common.kind](c.common.name, c.options) for c in config.notifiers]
         self.pipeline.ruleset = config.ruleset
         self.pipeline.notifiers = [n.name for n in notifiers]
+        self.pipeline.max_age = settings.sla.alert_max_age
         self.pipeline.own_handles = {h.lower().lstrip("@") for b in settings.brands for h in b.own_handles}
         for r in self.runners:
             r.on_new = self.pipeline.wakeup.set

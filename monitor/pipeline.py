@@ -21,12 +21,13 @@ BATCH = 200
 
 class Pipeline:
     def __init__(self, store: Store, ruleset: RuleSet, notifiers: list[str], clock,
-                 own_handles: list[str] | None = None):
+                 own_handles: list[str] | None = None, max_age: float = 7 * 86400):
         self.store = store
         self.ruleset = ruleset
         self.notifiers = notifiers
         self.clock = clock
         self.own_handles = {h.lower().lstrip("@") for h in (own_handles or [])}
+        self.max_age = max_age
         self.wakeup = asyncio.Event()
 
     def judge(self, mention: Mention) -> Verdict:
@@ -36,6 +37,11 @@ class Pipeline:
             # The brand's own posts are never complaints, whatever the rules say.
             verdict.complaint, verdict.suppressed = False, True
             verdict.explanation.append({"rule": "own-post", "held": f"author @{mention.author.handle} is the brand"})
+        age = (self.clock.now() - mention.published_at).total_seconds()
+        if verdict.complaint and age > self.max_age:
+            # Stored and judged, but too old to page anyone: a feed replaying its history, say.
+            verdict.complaint, verdict.suppressed = False, True
+            verdict.explanation.append({"rule": "too-old", "held": f"posted {age / 86400:.0f} days ago"})
         return verdict
 
     def process_pending(self, limit: int = BATCH) -> int:

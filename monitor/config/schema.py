@@ -29,6 +29,7 @@ class WebSettings(Strict):
 class SlaSettings(Strict):
     respond_within: Duration = 3600   # 39% of people expect an answer within the hour
     warn_before: Duration = 900
+    alert_max_age: Duration = 7 * 86400   # a feed that suddenly replays its history must not page anyone
 
 
 class Brand(Strict):

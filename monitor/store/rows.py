@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from monitor.clock import iso, parse_iso
 from monitor.models import Author, Mention, Verdict
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str | None) -> str | None:
+    """Lone surrogates (a JSON source can send "\\ud800") cannot be stored as UTF-8: they become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if text else text
+
+
 def mention_to_row(m: Mention, fetched_at) -> dict[str, Any]:
-    return {
+    row = {
         "source": m.source, "native_id": m.native_id, "kind": m.kind, "url": m.url,
         "author_handle": m.author.handle, "author_name": m.author.name,
         "author_followers": m.author.followers, "text": m.text, "lang": m.lang,
@@ -17,6 +26,7 @@ def mention_to_row(m: Mention, fetched_at) -> dict[str, Any]:
         "rating": m.rating, "thread_id": m.thread_id, "reply_to": m.reply_to,
         "engagement": json.dumps(m.engagement), "raw": m.raw,
     }
+    return {k: storable(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def row_to_mention(r: dict[str, Any]) -> Mention:

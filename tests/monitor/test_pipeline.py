@@ -56,3 +56,13 @@ def test_the_brands_own_posts_are_never_complaints(tmp_path):
     assert p.store.rows("SELECT COUNT(*) n FROM alerts")[0]["n"] == 0
     verdict = json.loads(p.store.rows("SELECT verdict FROM mentions")[0]["verdict"])
     assert verdict["suppressed"] and verdict["explanation"][-1]["rule"] == "own-post"
+
+
+def test_a_feed_replaying_years_old_items_pages_nobody(tmp_path):
+    p = pipeline(tmp_path)
+    old = T0.replace(year=2019)
+    add(p, Mention(source="feed", native_id="old", published_at=old, text="my parcel never arrived, still waiting"))
+    p.drain()
+    assert p.store.rows("SELECT COUNT(*) n FROM alerts")[0]["n"] == 0
+    verdict = json.loads(p.store.rows("SELECT verdict FROM mentions")[0]["verdict"])
+    assert verdict["explanation"][-1]["rule"] == "too-old"
