@@ -47,9 +47,9 @@ class Pipeline:
     def process_pending(self, limit: int = BATCH) -> int:
         """Judge up to `limit` unprocessed mentions; returns how many were processed."""
         mentions = self.store.unprocessed(limit)
-        for mention in mentions:
-            verdict = self.judge(mention)
-            alert_id = self.store.save_verdict(mention, verdict, self.clock.now(), self.notifiers)
+        judged = [(m, self.judge(m)) for m in mentions]
+        alert_ids = self.store.save_verdicts(judged, self.clock.now(), self.notifiers)
+        for (mention, verdict), alert_id in zip(judged, alert_ids):
             if alert_id:
                 log.info("alert.created id=%s mention=%s source=%s priority=%s rules=%s text=%s", alert_id,
                          mention.id, mention.source, verdict.priority, ",".join(verdict.rules),

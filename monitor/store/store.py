@@ -133,23 +133,31 @@ class Store:
 
     def save_verdict(self, mention: Mention, verdict: Verdict, now: datetime,
                      notifiers: list[str]) -> int | None:
-        """Record the verdict; for a complaint, create its alert, the event and the outbox rows, atomically."""
-        alert_id = None
+        return self.save_verdicts([(mention, verdict)], now, notifiers)[0]
+
+    def save_verdicts(self, judged: list[tuple[Mention, Verdict]], now: datetime,
+                      notifiers: list[str]) -> list[int | None]:
+        """Record verdicts; for each complaint create its alert, the event and the outbox rows.
+        One transaction for the whole batch: all of it is saved, or none and it is judged again."""
         with self.transaction() as c:
-            c.execute("UPDATE mentions SET processed_at = ?, complaint = ?, verdict = ? WHERE id = ?",
-                      (iso(now), int(verdict.complaint), verdict_to_json(verdict), mention.id))
-            if verdict.complaint:
-                due = mention.published_at + timedelta(seconds=verdict.respond_within)
-                cur = c.execute(
-                    """INSERT OR IGNORE INTO alerts (mention_id, state, priority, team, due_at, created_at,
-                       updated_at, rules, tags, explanation) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (mention.id, verdict.priority, verdict.team, iso(due), iso(now), iso(now),
-                     json.dumps(verdict.rules), json.dumps(verdict.tags),
-                     json.dumps(verdict.explanation, ensure_ascii=False)))
-                if cur.rowcount:
-                    alert_id = cur.lastrowid
-                    self._event(c, alert_id, now, "monitor", "created", None, "open", "", notifiers, iso(due))
-        return alert_id
+            return [self._save_one(c, m, v, now, notifiers) for m, v in judged]
+
+    def _save_one(self, c, mention: Mention, verdict: Verdict, now: datetime, notifiers: list[str]) -> int | None:
+        c.execute("UPDATE mentions SET processed_at = ?, complaint = ?, verdict = ? WHERE id = ?",
+                  (iso(now), int(verdict.complaint), verdict_to_json(verdict), mention.id))
+        if not verdict.complaint:
+            return None
+        due = mention.published_at + timedelta(seconds=verdict.respond_within)
+        cur = c.execute(
+            """INSERT OR IGNORE INTO alerts (mention_id, state, priority, team, due_at, created_at,
+               updated_at, rules, tags, explanation) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (mention.id, verdict.priority, verdict.team, iso(due), iso(now), iso(now),
+             json.dumps(verdict.rules), json.dumps(verdict.tags),
+             json.dumps(verdict.explanation, ensure_ascii=False)))
+        if not cur.rowcount:
+            return None
+        self._event(c, cur.lastrowid, now, "monitor", "created", None, "open", "", notifiers, iso(due))
+        return cur.lastrowid
 
     # --- alerts and events -------------------------------------------------------
 
