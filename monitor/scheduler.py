@@ -48,7 +48,11 @@ class SourceRunner:
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            delay = await self.poll_once()
+            try:
+                delay = await self.poll_once()
+            except StoreError as exc:   # the database is locked or full: wait, keep the cursor, retry
+                log.error("store.unavailable source=%s error=%r", self.name, str(exc))
+                delay = self.interval
             try:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
             except asyncio.TimeoutError:

@@ -67,17 +67,27 @@ class Store:
             raise StoreError(f"database unavailable: {exc}") from exc
         try:
             yield self.conn
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"could not save: {exc}") from exc
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise StoreError(f"could not save: {exc}") from exc
 
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+        try:
+            return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"could not read: {exc}") from exc
 
     # --- sources -------------------------------------------------------------
 

@@ -82,3 +82,17 @@ def test_a_locked_database_gives_a_clear_error_and_loses_nothing(store, tmp_path
     other.close()
     store.save_poll("feed", [mention("2")], None, {}, T0, T0)
     assert store.rows("SELECT COUNT(*) n FROM mentions")[0]["n"] == 2
+
+
+def test_a_full_disk_is_a_clear_error_without_corruption_and_recovers(store):
+    store.save_poll("feed", [mention("1")], {"c": 1}, {}, T0, T0)
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")   # SQLite's own limit stands in for a full disk
+    big = [mention(str(i), "refund " * 2000) for i in range(2, 40)]
+    with pytest.raises(StoreError, match="full"):
+        store.save_poll("feed", big, {"c": 2}, {}, T0, T0)
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.cursor("feed") == {"c": 1}, "the cursor did not move past what was not saved"
+    store.conn.execute("PRAGMA max_page_count = 1000000")   # space returns
+    store.save_poll("feed", big, {"c": 2}, {}, T0, T0)
+    assert store.rows("SELECT COUNT(*) n FROM mentions")[0]["n"] == 39
