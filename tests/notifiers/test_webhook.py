@@ -98,3 +98,30 @@ async def test_a_4xx_is_not_retried_forever(serve, session, tmp_path):
     await sender.deliver_due()
     row = store.rows("SELECT state, last_error FROM deliveries")[0]
     assert row == {"state": "failed", "last_error": "HTTP 400"}
+
+
+async def test_a_slow_receiver_times_out_and_the_delivery_is_retried_once_it_answers(serve, session, tmp_path):
+    import asyncio
+    state = {"slow": True}
+    accepted: list[str] = []
+
+    async def handle(request):
+        if state["slow"]:
+            await asyncio.sleep(2)
+        accepted.append(request.headers["Idempotency-Key"])
+        return web.Response(status=204)
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    server = await serve(app)
+    store = Store(tmp_path / "m.db")
+    store.ensure_source("feed", "rss")
+    clock = FakeClock(T0)
+    notifier = WebhookNotifier("hook", WebhookOptions(url=f"{server.url}/hook", timeout=0.3))
+    sender = OutboxSender(notifier, store, session, clock, "http://127.0.0.1:8080")
+    add_alerts(store, [(1, "late parcel")])
+    assert await sender.deliver_due() == 0
+    assert "TimeoutError" in store.rows("SELECT last_error FROM deliveries")[0]["last_error"]
+    state["slow"] = False
+    clock.advance(3600)
+    assert await sender.deliver_due() == 1
+    assert store.rows("SELECT state FROM deliveries")[0]["state"] == "sent"
