@@ -50,6 +50,7 @@ class Scores:
     complaint: float = 0.0           # 0 .. 1, how strongly the text reads as a complaint
     cues: list[str] = field(default_factory=list)  # complaint cues found, e.g. "delay:still waiting"
     is_question: bool = False
+    addressed: bool = False          # written to an account (@handle): in support, usually to the brand
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -121,6 +121,21 @@ def _one_of(getter: Callable[[Context], str | None], label: str):
     return factory
 
 
+def _one_of_many(getter: Callable[[Context], set[str]], label: str):
+    """Holds when any of the named categories is present, e.g. cues: [delay, non_delivery]."""
+    def factory(value, path):
+        wanted = [value] if isinstance(value, str) else value
+        if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted) or not wanted:
+            raise RuleError(path, "expects a name or a list of names")
+
+        def check(ctx):
+            present = getter(ctx)
+            found = [w for w in wanted if w in present]
+            return bool(found), f"{label}: {', '.join(found) or 'none'}"
+        return check
+    return factory
+
+
 def _flag(getter: Callable[[Context], bool], label: str):
     def factory(value, path):
         if not isinstance(value, bool):
@@ -190,4 +205,6 @@ _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
     "lang": _one_of(lambda c: c.scores.lang, "lang"),
     "source": _one_of(lambda c: c.mention.source, "source"),
     "question": _flag(lambda c: c.scores.is_question, "question"),
+    "addressed": _flag(lambda c: c.scores.addressed, "addressed to an account"),
+    "cues": _one_of_many(lambda c: {cue.split(":", 1)[0] for cue in c.scores.cues}, "cues"),
 }

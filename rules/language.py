@@ -1,24 +1,77 @@
-"""Language identification by script: tells Persian from Arabic by the letters only one of them uses."""
+"""Language identification: Persian, Arabic or English, from letters and the commonest words.
+
+Letters alone are not enough: Persian written on Arabic keyboards uses ي and ك, and short texts may
+carry no پ چ ژ گ at all. So each language also gets points for its function words, which are
+frequent, short and rarely shared (Persian است، این، را، می‌… ; Arabic ال…، في، على، الذي …).
+Persian or Arabic in Latin letters (Finglish, Arabizi) is recognised by its common words and, for
+Arabizi, by digits used as letters (3, 7, 2).
+"""
 from __future__ import annotations
 
-_PERSIAN_ONLY = set("پچژگ" "ی" "ک")      # Persian letters and the Persian forms of yeh and kaf
-_ARABIC_ONLY = set("ةىيك" "إأؤ")         # teh marbuta, alef maksura, Arabic yeh and kaf, hamza forms
+import re
+
+_PERSIAN_LETTERS = set("پچژگ")
+_ARABIC_LETTERS = set("ةىإأؤئء")
+_WORD = re.compile(r"[\w\u200c]+")
+
+_FA_WORDS = set("""
+است نیست هست این آن را از به با که برای هم یک می نمی خیلی داره نداره دارم ندارم بود نبود شد نشد
+میشه نمیشه کنید کردم کنم کرد کرده هستم هستید چرا چی چه اصلا واقعا دیگه هنوز الان ولی اما تا رو مرسی
+ممنون سلام لطفا بدید نمیدن میدن باید نباید خرید سفارش پشتیبانی گوشی کیفیت خوب بد عالی
+""".split())
+_AR_WORDS = set("""
+في على من إلى الى عن هذا هذه ذلك التي الذي الذين كان كانت لا لم لن ما مش مو ليس جدا جداً كل بعد قبل
+مع عند هو هي انا أنا انت أنت احنا نحن يا و أو او لكن بس اللي الي ايش شو وش ليش ليه عشان علشان والله
+""".split())
+_FINGLISH = set("""
+kheili khaili kheyli kharab bad nist hast mishe nemishe chera salam mamnoon merci lotfan sefaresh
+poshtibani hanuz hanooz dige vali chi chera kardam nakardam residam naresid ghat kharid pool
+""".split())
+_ARABIZI = set("""
+w ya el al fi mesh msh mish wallah walla inshallah 3ala 3an ma7ad kteer ktir awi gedan shokran
+mafi mafeesh leh lesh eih
+""".split())
+_ARABIZI_DIGITS = re.compile(r"[a-z][2375][a-z]|\b[2375][a-z]")
 
 
 def detect_language(text: str, hint: str | None = None) -> str:
-    """Return 'fa', 'ar', 'en' or 'und'. A source's hint wins only where the script agrees."""
-    arabic_script = persian = arabic = latin = 0
+    """Return 'fa', 'ar', 'en' or 'und'. A source's hint is used where the text itself cannot tell."""
+    arabic_script = latin = fa = ar = 0
     for ch in text:
         if "\u0600" <= ch <= "\u06FF" or "\uFB50" <= ch <= "\uFEFF":
             arabic_script += 1
-            persian += ch in _PERSIAN_ONLY
-            arabic += ch in _ARABIC_ONLY
-        elif ch.isascii() and ch.isalpha():
+            fa += 3 * (ch in _PERSIAN_LETTERS)
+            ar += ch in _ARABIC_LETTERS
+        elif "a" <= ch.lower() <= "z":
             latin += 1
-    if arabic_script and arabic_script >= latin / 3:
-        if hint in ("fa", "ar"):
-            return hint
-        return "fa" if persian > arabic else "ar"
+    if arabic_script and arabic_script * 2 >= latin:
+        return _fa_or_ar(text, fa, ar, hint)
     if latin:
-        return hint if hint and hint not in ("fa", "ar") else "en"
+        return _latin(text.lower(), hint)
     return hint or "und"
+
+
+def _fa_or_ar(text: str, fa: int, ar: int, hint: str | None) -> str:
+    for word in _WORD.findall(text.replace("ي", "ی").replace("ك", "ک")):
+        if word in _FA_WORDS or word.startswith(("می\u200c", "نمی")):
+            fa += 2
+        arabic_form = word.replace("ی", "ي").replace("ک", "ك")
+        if arabic_form in _AR_WORDS or (arabic_form.startswith("ال") and len(arabic_form) > 3):
+            ar += 2
+    if fa == ar and hint in ("fa", "ar"):
+        return hint
+    return "fa" if fa > ar else "ar"
+
+
+def _latin(lower: str, hint: str | None) -> str:
+    words = _WORD.findall(lower)
+    if not words:
+        return hint or "en"
+    finglish = sum(w in _FINGLISH for w in words)
+    arabizi = sum(w in _ARABIZI for w in words) + len(_ARABIZI_DIGITS.findall(lower))
+    threshold = max(2, len(words) // 5)
+    if finglish >= threshold and finglish > arabizi:
+        return "fa"
+    if arabizi >= threshold:
+        return "ar"
+    return hint if hint and hint not in ("fa", "ar") else "en"

@@ -1,30 +1,48 @@
-"""Sentiment scorers behind one interface: score(text, lang) -> Sentiment."""
+"""Sentiment scorers behind one interface: score(text, lang) -> Sentiment.
+
+English: TextBlob's polarity, blended with the project's English lexicon for the complaint words
+TextBlob's general-purpose lexicon misses ("delayed", "on hold", "refund"). Persian and Arabic: the
+project's own lexicons with negation and intensifiers.
+"""
 from __future__ import annotations
 
 from textblob import TextBlob
 
 from monitor.models import Sentiment
+from rules.lexicon import Hits, lexicon_for
+
+
+def lexicon_polarity(hits: Hits) -> float:
+    total = hits.positive + hits.negative
+    return (hits.positive - hits.negative) / (total + 2.0) if total else 0.0
 
 
 class TextBlobScorer:
-    """English polarity and subjectivity from TextBlob's pattern lexicon."""
+    def score(self, text: str, lang: str, hits: Hits | None = None) -> Sentiment:
+        polarity, subjectivity = TextBlob(text).sentiment
+        evidence = []
+        if hits and (hits.positive or hits.negative):
+            polarity = 0.5 * polarity + 0.5 * lexicon_polarity(hits)
+            evidence = hits.evidence
+        return Sentiment(float(polarity), float(subjectivity), evidence)
 
-    def score(self, text: str, lang: str) -> Sentiment:
-        blob = TextBlob(text)
-        polarity, subjectivity = blob.sentiment
-        return Sentiment(float(polarity), float(subjectivity), [])
+
+class LexiconScorer:
+    def score(self, text: str, lang: str, hits: Hits | None = None) -> Sentiment:
+        if hits is None:
+            return Sentiment(0.0, 0.0, [f"no sentiment lexicon for {lang}"])
+        subjectivity = min(1.0, (hits.positive + hits.negative) / 4.0)
+        return Sentiment(lexicon_polarity(hits), subjectivity, hits.evidence)
 
 
-class NeutralScorer:
-    """For languages with no lexicon yet: neutral, and says so in the evidence."""
-
-    def score(self, text: str, lang: str) -> Sentiment:
-        return Sentiment(0.0, 0.0, [f"no sentiment lexicon for {lang}"])
+_TEXTBLOB = TextBlobScorer()
+_LEXICON = LexiconScorer()
 
 
 def scorer_for(lang: str):
-    return _SCORERS.get(lang, _NEUTRAL)
+    return _TEXTBLOB if lang == "en" else _LEXICON
 
 
-_NEUTRAL = NeutralScorer()
-_SCORERS = {"en": TextBlobScorer()}
+def hits_for(folded: str, lang: str) -> Hits | None:
+    lexicon = lexicon_for(lang)
+    return lexicon.scan(folded) if lexicon else None

@@ -1,0 +1,147 @@
+"""Lexicon matching: one compiled pattern per lexicon, negation and intensifiers read around each hit.
+
+A lexicon file (rules/lexicons/<lang>.yaml) holds weighted negative and positive entries, negators
+(before the word, and after it for Persian: خوب نیست), intensifiers, and complaint cues by category.
+Entries are folded like the texts, so ي/ی, ك/ک, diacritics and ZWNJ never stop a match.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from rules.normalize import fold
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+NEGATION_WINDOW = 3      # words before a hit that can negate it
+INTENSIFIER_WINDOW = 2
+
+
+@dataclass
+class Hits:
+    positive: float = 0.0
+    negative: float = 0.0
+    cues: dict[str, list[str]] = field(default_factory=dict)   # category -> matched words
+    evidence: list[str] = field(default_factory=list)
+
+
+class _Matcher:
+    """One alternation over every entry; a hit is mapped back to its entry (exact form or stem)."""
+
+    def __init__(self, entries: dict[str, object], proclitics: list[str] = ()):
+        # Arabic glues و ف ب ل ال to the next word (والخدمه، بالموت): allowed before any entry.
+        prefix = "(?:" + "|".join(sorted((re.escape(fold(p)) for p in proclitics), key=len, reverse=True)) + ")?" \
+            if proclitics else ""
+        self.prefix = re.compile(prefix) if prefix else None
+        self.exact: dict[str, object] = {}
+        self.stems: list[tuple[str, object]] = []
+        parts = []
+        for raw, value in entries.items():
+            stem = raw.endswith("*")
+            term = fold(raw.rstrip("*")).strip()
+            if not term:
+                continue
+            body = r"\s*".join(re.escape(w) for w in term.split())
+            left = r"(?<!\w)" if term[0].isalnum() or term[0] == "_" else ""
+            right = r"\w*" if stem else (r"(?!\w)" if term[-1].isalnum() else "")
+            parts.append((len(term), left + prefix + body + right))
+            (self.stems.append((term, value)) if stem else self.exact.__setitem__(term, value))
+        self.stems.sort(key=lambda sv: -len(sv[0]))
+        parts.sort(key=lambda p: -p[0])   # longer phrases first, so "not working" beats "working"
+        self.pattern = re.compile("|".join(p for _, p in parts)) if parts else None
+
+    def finditer(self, text: str):
+        if self.pattern is None:
+            return
+        for m in self.pattern.finditer(text):
+            found = re.sub(r"\s+", " ", m.group(0))
+            value = self.exact.get(found)
+            if value is None and self.prefix is not None:
+                for cut in range(1, min(4, len(found) - 1)):
+                    value = self.exact.get(found[cut:])
+                    if value is not None:
+                        found = found[cut:]
+                        break
+            if value is None:
+                value = next((v for s, v in self.stems if found.replace(" ", "").startswith(s.replace(" ", ""))), None)
+            if value is not None:
+                yield m, found, value
+
+
+class Lexicon:
+    def __init__(self, data: dict):
+        polar: dict[str, tuple[int, float]] = {}
+        for sign, key in ((-1, "negative"), (1, "positive")):
+            for weight, words in (data.get(key) or {}).items():
+                for w in words:
+                    polar[str(w)] = (sign, float(weight))
+        cues = {str(w): category for category, words in (data.get("cues") or {}).items() for w in words}
+        proclitics = data.get("proclitics") or []
+        self.polar = _Matcher(polar, proclitics)
+        self.cues = _Matcher(cues, proclitics)
+        self.contrast = {fold(str(w)) for w in data.get("contrast") or []}
+        self.window = int(data.get("negation_window", NEGATION_WINDOW))
+        self.negators_before = {fold(str(w)) for w in data.get("negators_before") or []}
+        self.negators_after = {fold(str(w)) for w in data.get("negators_after") or []}
+        self.intensifiers = {fold(str(w)) for w in data.get("intensifiers") or []}
+        self.size = len(polar) + len(cues)
+
+    def scan(self, folded: str) -> Hits:
+        hits = Hits()
+        pivot = self._contrast_at(folded)
+        for m, found, (sign, weight) in self.polar.finditer(folded):
+            if pivot is not None:
+                # "good food, but the service was awful": what follows "but" is what the writer means.
+                weight *= 1.5 if m.start() > pivot else 0.6
+            before = _clause(_tokens(folded[max(0, m.start() - 60):m.start()]))[-self.window:]
+            after = " ".join(_tokens(folded[m.end():m.end() + 30])[:2])
+            if any(t in self.intensifiers for t in before[-INTENSIFIER_WINDOW:]):
+                weight *= 1.5
+            negated = any(t in self.negators_before for t in before) or any(
+                after.startswith(n) for n in self.negators_after)
+            if negated:
+                sign, weight = -sign, weight * 0.7
+            if sign > 0:
+                hits.positive += weight
+            else:
+                hits.negative += weight
+            hits.evidence.append(("not " if negated else "") + found)
+        for _, found, category in self.cues.finditer(folded):
+            hits.cues.setdefault(category, []).append(found)
+        return hits
+
+
+    def _contrast_at(self, folded: str) -> int | None:
+        """Where the last contrast word ('but', 'ولی', 'لكن') starts, if any."""
+        last = None
+        for m in _WORDS.finditer(folded):
+            if m.group(0) in self.contrast:
+                last = m.start()
+        return last
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _clause(tokens: list[str]) -> list[str]:
+    """Only the words since the last punctuation mark: negation does not cross a comma or a full stop."""
+    for i in range(len(tokens) - 1, -1, -1):
+        if not (tokens[i][0].isalnum() or tokens[i][0] == "_"):
+            return tokens[i + 1:]
+    return tokens
+
+
+@lru_cache(maxsize=None)
+def lexicon_for(lang: str) -> Lexicon | None:
+    path = LEXICON_DIR / f"{lang}.yaml"
+    if not path.exists():
+        return None
+    return Lexicon(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
