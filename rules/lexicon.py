@@ -39,20 +39,26 @@ class _Matcher:
         self.prefix = re.compile(prefix) if prefix else None
         self.exact: dict[str, object] = {}
         self.stems: list[tuple[str, object]] = []
-        parts = []
+        words, symbols = [], []
         for raw, value in entries.items():
             stem = raw.endswith("*")
             term = fold(raw.rstrip("*")).strip()
             if not term:
                 continue
             body = r"\s*".join(re.escape(w) for w in term.split())
-            left = r"(?<!\w)" if term[0].isalnum() or term[0] == "_" else ""
             right = r"\w*" if stem else (r"(?!\w)" if term[-1].isalnum() else "")
-            parts.append((len(term), left + prefix + body + right))
+            word_initial = term[0].isalnum() or term[0] == "_"
+            (words if word_initial else symbols).append((len(term), body + right))
             (self.stems.append((term, value)) if stem else self.exact.__setitem__(term, value))
         self.stems.sort(key=lambda sv: -len(sv[0]))
-        parts.sort(key=lambda p: -p[0])   # longer phrases first, so "not working" beats "working"
-        self.pattern = re.compile("|".join(p for _, p in parts)) if parts else None
+        # The word boundary (and the optional proclitic) is factored out of the alternation, so the
+        # engine only tries the alternatives at the start of a word: one scan, not one per entry.
+        alternatives = []
+        if words:
+            alternatives.append(r"(?<!\w)" + prefix + "(?:" + _longest_first(words) + ")")
+        if symbols:
+            alternatives.append("(?:" + _longest_first(symbols) + ")")
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def finditer(self, text: str):
         if self.pattern is None:
@@ -70,6 +76,11 @@ class _Matcher:
                 value = next((v for s, v in self.stems if found.replace(" ", "").startswith(s.replace(" ", ""))), None)
             if value is not None:
                 yield m, found, value
+
+
+def _longest_first(parts: list[tuple[int, str]]) -> str:
+    """Longer phrases first, so "not working" wins over "working"."""
+    return "|".join(p for _, p in sorted(parts, key=lambda p: -p[0]))
 
 
 class Lexicon:
