@@ -176,20 +176,35 @@ def _terms(value, path):
     for mode, terms in value.items():
         if not isinstance(terms, list) or not terms:
             raise RuleError(f"{path}.{mode}", "expects a non-empty list of terms")
-        compiled[mode] = [(t, compile_term(t, f"{path}.{mode}[{i}]")) for i, t in enumerate(terms)]
+        compiled[mode] = [compile_term(t, f"{path}.{mode}[{i}]") for i, t in enumerate(terms)]
+    # any/none need only "is one of them here": one combined pattern scans the text once.
+    any_of = _union(compiled.get("any"))
+    none_of = _union(compiled.get("none"))
+    all_of = compiled.get("all", [])
 
     def check(ctx):
         text = ctx.scores.normalized
-        found = {mode: [m.group(0) for _, p in pats if (m := p.search(text))] for mode, pats in compiled.items()}
-        if "all" in compiled and len(found["all"]) < len(compiled["all"]):
-            return False, "not all terms present"
-        if "any" in compiled and not found["any"]:
-            return False, "no term matched"
-        if found.get("none"):
-            return False, f"excluded term {found['none'][0]!r}"
-        words = found.get("any", []) + found.get("all", [])
+        words = []
+        if any_of is not None:
+            words = list(dict.fromkeys(m.group(0) for m in any_of.finditer(text)))
+            if not words:
+                return False, "no term matched"
+        for pattern in all_of:
+            m = pattern.search(text)
+            if not m:
+                return False, "not all terms present"
+            words.append(m.group(0))
+        if none_of is not None and (m := none_of.search(text)):
+            return False, f"excluded term {m.group(0)!r}"
         return True, "terms: " + ", ".join(repr(w) for w in words)
     return check
+
+
+def _union(patterns: list[re.Pattern] | None) -> re.Pattern | None:
+    if not patterns:
+        return None
+    flags = re.IGNORECASE if any(p.flags & re.IGNORECASE for p in patterns) else 0
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags)
 
 
 _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {

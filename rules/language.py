@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 _PERSIAN_LETTERS = set("پچژگ")
+_PERSIAN_FORMS = set("\u06cc\u06a9")   # Persian yeh and keheh: Arabic text never uses them
 _ARABIC_LETTERS = set("ةىإأؤئء")
+_ARABIC_FORMS = set("\u064a\u0643")    # Arabic yeh and kaf: weak, Persian typed on Arabic keyboards has them
 _WORD = re.compile(r"[\w\u200c]+")
 
 _FA_WORDS = set("""
@@ -40,8 +42,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
     for ch in text:
         if "\u0600" <= ch <= "\u06FF" or "\uFB50" <= ch <= "\uFEFF":
             arabic_script += 1
-            fa += 3 * (ch in _PERSIAN_LETTERS)
-            ar += ch in _ARABIC_LETTERS
+            fa += 3 * (ch in _PERSIAN_LETTERS) + (ch in _PERSIAN_FORMS)
+            ar += (ch in _ARABIC_LETTERS) + 0.3 * (ch in _ARABIC_FORMS)
         elif "a" <= ch.lower() <= "z":
             latin += 1
     if arabic_script and arabic_script * 2 >= latin:

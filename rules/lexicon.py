@@ -64,7 +64,9 @@ class _Matcher:
         if self.pattern is None:
             return
         for m in self.pattern.finditer(text):
-            found = re.sub(r"\s+", " ", m.group(0))
+            found = m.group(0)
+            if not found.isalnum():
+                found = " ".join(found.split())
             value = self.exact.get(found)
             if value is None and self.prefix is not None:
                 for cut in range(1, min(4, len(found) - 1)):

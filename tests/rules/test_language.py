@@ -1,0 +1,51 @@
+"""Language identification and normalisation, as tables of named cases (texts written for the tests)."""
+from __future__ import annotations
+
+import pytest
+
+from rules.language import detect_language
+from rules.normalize import fold
+
+LANGUAGE_CASES = {
+    "persian with persian letters": ("سفارشم هنوز نرسیده، چرا جواب نمی‌دید؟", "fa"),
+    "persian typed with arabic yeh": ("اين گوشي خيلي خوبه", "fa"),
+    "persian, no letter of its own": ("سرعت این مدل بالا است", "fa"),
+    "arabic msa": ("لم يصل الطلب حتى الآن", "ar"),
+    "arabic gulf": ("وين الطلب؟ من امس ننتظر", "ar"),
+    "arabic egyptian": ("الاوردر لسه موصلش ليه كده", "ar"),
+    "english": ("my parcel never arrived", "en"),
+    "mixed: persian with an english brand": ("گوشی Samsung من خراب شده", "fa"),
+    "mixed: arabic with an english word": ("خدمة الـ delivery سيئة جدا", "ar"),
+    "finglish": ("salam, sefaresh man hanooz naresid chera?", "fa"),
+    "arabizi": ("ya 3am el order mesh wasel leh", "ar"),
+    "empty": ("", "und"),
+}
+
+
+@pytest.mark.parametrize("case", LANGUAGE_CASES, ids=list(LANGUAGE_CASES))
+def test_language_is_identified(case):
+    text, expected = LANGUAGE_CASES[case]
+    assert detect_language(text) == expected
+
+
+def test_a_hint_decides_only_when_the_text_cannot():
+    assert detect_language("", "fa") == "fa"
+    assert detect_language("my parcel never arrived", "fa") == "en", "the script wins over a wrong hint"
+
+
+FOLD_CASES = {
+    "arabic yeh and kaf become persian": ("كيك ي", "کیک ی"),
+    "diacritics dropped": ("مُحَمَّد", "محمد"),
+    "tatweel dropped": ("ســــلام", "سلام"),
+    "zwnj becomes a space": ("می\u200cخواهم", "می خواهم"),
+    "persian and arabic-indic digits": ("۱۲۳ ٤٥٦", "123 456"),
+    "elongation shortened": ("sooooo baaaad!!!!", "soo baad!"),
+    "case folded": ("ACME Air", "acme air"),
+    "emoji kept": ("late again 😡", "late again 😡"),
+}
+
+
+@pytest.mark.parametrize("case", FOLD_CASES, ids=list(FOLD_CASES))
+def test_normalisation_for_matching(case):
+    text, expected = FOLD_CASES[case]
+    assert fold(text) == expected

@@ -1,0 +1,79 @@
+"""The lexicon scorer: negation, intensifiers, contrast, proclitics and complaint cues."""
+from __future__ import annotations
+
+import pytest
+
+from rules.analyze import analyze
+from rules.lexicon import lexicon_for
+from rules.normalize import fold
+
+
+def polarity(text: str) -> float:
+    return analyze(text).sentiment.polarity
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ar"])
+def test_each_language_has_a_lexicon_large_enough_to_matter(lang):
+    assert lexicon_for(lang).size > 250
+
+
+SIGN_CASES = {
+    "persian negative": ("کیفیتش افتضاحه", -1),
+    "persian positive": ("کیفیتش عالیه", 1),
+    "persian negated after the word": ("کیفیتش خوب نیست", -1),
+    "persian negated verb prefix": ("اصلا هنگ نمیکنه، عالیه", 1),
+    "arabic negative": ("الخدمة سيئة", -1),
+    "arabic positive": ("الاكل لذيذ والمكان نظيف", 1),
+    "arabic negated before the word": ("الاكل مش لذيذ", -1),
+    "arabic with a proclitic": ("والخدمه سيئه", -1),
+    "english negated": ("the crew was not helpful", -1),
+}
+
+
+@pytest.mark.parametrize("case", SIGN_CASES, ids=list(SIGN_CASES))
+def test_polarity_sign(case):
+    text, sign = SIGN_CASES[case]
+    assert polarity(text) * sign > 0, polarity(text)
+
+
+def test_intensifiers_strengthen():
+    assert polarity("خیلی بد") < polarity("بد")
+    assert polarity("سيء جدا") < polarity("سيء")
+
+
+def test_what_follows_but_weighs_more():
+    assert polarity("گوشی خوبیه ولی کیفیتش افتضاحه") < 0
+    assert polarity("الاكل لذيذ لكن الخدمة سيئة جدا") < 0
+
+
+def test_negation_does_not_cross_a_comma():
+    hits = lexicon_for("en").scan(fold("never arrived, terrible"))
+    assert "terrible" in hits.evidence and hits.negative > 0
+
+
+CUE_CASES = {
+    "delay without a negative word": ("ordered 3 weeks ago, still waiting @acme", "delay"),
+    "non-delivery, persian": ("بسته هنوز نرسیده", "non_delivery"),
+    "refund, arabic": ("ابي استرجاع المبلغ", "refund_charge"),
+    "cancellation": ("they cancelled my flight", "cancellation"),
+    "broken item, persian": ("گوشی شکسته رسید", "broken_wrong"),
+    "unanswered support, arabic": ("ما حد رد علي", "unanswered_support"),
+    "threat to leave": ("never again, switching to another shop", "churn_threat"),
+    "sarcasm": ("thanks for nothing", "sarcasm"),
+}
+
+
+@pytest.mark.parametrize("case", CUE_CASES, ids=list(CUE_CASES))
+def test_complaint_cues(case):
+    text, category = CUE_CASES[case]
+    scores = analyze(text)
+    assert any(c.startswith(category + ":") for c in scores.cues), scores.cues
+
+
+def test_a_complaint_without_a_negative_word_scores_high():
+    scores = analyze("@acme ordered 3 weeks ago, still nothing. where is my order?")
+    assert scores.complaint >= 0.5
+
+
+def test_praise_scores_low():
+    assert analyze("Thanks acme, the parcel came early and it is lovely").complaint == 0
