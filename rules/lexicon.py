@@ -60,6 +60,20 @@ class _Matcher:
             alternatives.append("(?:" + _longest_first(symbols) + ")")
         self.pattern = re.compile("|".join(alternatives)) if alternatives else None
 
+    def _lookup(self, found: str) -> tuple[str, object]:
+        """The entry a hit stands for: as written, or without its proclitic (و، ال، بال ...)."""
+        candidates = [found]
+        if self.prefix is not None and (p := self.prefix.match(found)) and 0 < p.end() < len(found):
+            candidates.append(found[p.end():])
+        for candidate in candidates:
+            if candidate in self.exact:
+                return candidate, self.exact[candidate]
+            flat = candidate.replace(" ", "")
+            for stem, value in self.stems:
+                if flat.startswith(stem.replace(" ", "")):
+                    return candidate, value
+        return found, None
+
     def finditer(self, text: str):
         if self.pattern is None:
             return
@@ -67,15 +81,7 @@ class _Matcher:
             found = m.group(0)
             if not found.isalnum():
                 found = " ".join(found.split())
-            value = self.exact.get(found)
-            if value is None and self.prefix is not None:
-                for cut in range(1, min(4, len(found) - 1)):
-                    value = self.exact.get(found[cut:])
-                    if value is not None:
-                        found = found[cut:]
-                        break
-            if value is None:
-                value = next((v for s, v in self.stems if found.replace(" ", "").startswith(s.replace(" ", ""))), None)
+            found, value = self._lookup(found)
             if value is not None:
                 yield m, found, value
 

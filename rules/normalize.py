@@ -7,7 +7,7 @@ import unicodedata
 # Arabic letter forms that Persian writes differently; matching treats them as one.
 _LETTERS = str.maketrans({
     "ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-    "ؤ": "و",
+    "ؤ": "و", "ئ": "ی",   # hamza seats vary with the writer: بطيئة / بطيیه
 })
 # Persian (U+06F0..) and Arabic-Indic (U+0660..) digits become ASCII digits.
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")

@@ -77,3 +77,9 @@ def test_a_complaint_without_a_negative_word_scores_high():
 
 def test_praise_scores_low():
     assert analyze("Thanks acme, the parcel came early and it is lovely").complaint == 0
+
+
+def test_a_hit_is_never_read_as_a_shorter_entry_hidden_inside_it():
+    # "رائع" (great) ends in the letters of "يع" (yuck): only a real proclitic may be stripped.
+    assert polarity("المطعم رائع") > 0
+    assert polarity("بالتوفيق والخدمة ممتازة") > 0
