@@ -3,7 +3,11 @@
 The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
 from connectors.rss import RssConnector
+from connectors.telegram import TelegramBotConnector
+from connectors.telegram_channel import TelegramChannelConnector
 
 CONNECTORS = {
     "rss": RssConnector,
+    "telegram_bot": TelegramBotConnector,
+    "telegram_channel": TelegramChannelConnector,
 }

@@ -52,7 +52,7 @@ async def request(session: aiohttp.ClientSession, method: str, url: str, *, head
     except aiohttp.ClientPayloadError as exc:
         raise TransientError(f"body cut short: {exc.__class__.__name__}") from exc
     except aiohttp.ClientError as exc:
-        raise SourceError(f"HTTP error: {exc.__class__.__name__}: {exc}") from exc
+        raise SourceError(f"HTTP error: {exc.__class__.__name__}") from exc  # no URL: it may hold a token
     if result.status in ok or result.status == 304:
         return result
     raise status_error(result)

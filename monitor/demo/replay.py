@@ -1,7 +1,8 @@
 """The bundled demo: a local server that replays brand mentions over time in a real wire format.
 
-It serves a Google Alerts style Atom feed at /feeds/<name>.atom, revealing each item when its time
-comes, with ETag and Last-Modified so the real RSS connector's conditional GET is exercised.
+It serves a Google Alerts style Atom feed at /feeds/<name>.atom (with ETag, so the real RSS
+connector's conditional GET is exercised) and the Telegram Bot API's getUpdates for a support group
+(offsets confirm updates, as Telegram does), revealing each item when its time comes.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class DemoItem:
     author: str
     lang: str
     text: str
+    via: str = "alerts"
 
 
 def load_items(path: Path = MENTIONS_FILE) -> list[DemoItem]:
@@ -52,6 +54,7 @@ class ReplayServer:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         app = web.Application()
         app.router.add_get("/feeds/{name}.atom", self._atom)
+        app.router.add_get("/bot{token}/getUpdates", self._telegram)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, host, port)
@@ -65,8 +68,21 @@ class ReplayServer:
         if self.runner:
             await self.runner.cleanup()
 
+    async def _telegram(self, request: web.Request) -> web.Response:
+        offset = int(request.query.get("offset", 0))
+        updates = [self._update(n, i) for n, i in enumerate(self.items)
+                   if i.via == "telegram" and i in self.visible() and 1000 + n >= offset]
+        return web.json_response({"ok": True, "result": updates})
+
+    def _update(self, n: int, item: DemoItem) -> dict:
+        chat = {"id": -1001000000001, "title": "پشتیبانی آکمه | Acme support", "type": "supergroup",
+                "username": "acme_support_group"}
+        sender = {"id": 5000 + n, "is_bot": False, "first_name": item.author, "username": item.author}
+        return {"update_id": 1000 + n, "message": {"message_id": 100 + n, "from": sender, "chat": chat,
+                                                   "date": int(self.published(item).timestamp()), "text": item.text}}
+
     async def _atom(self, request: web.Request) -> web.Response:
-        items = self.visible()
+        items = [i for i in self.visible() if i.via != "telegram"]
         body = self.atom(items).encode()
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:

@@ -60,6 +60,7 @@ def test_once_polls_processes_and_exits(tmp_path):
     rows = [json.loads(m) for m in mentions]
     assert len(rows) >= 5
     assert {r["lang"] for r in rows} >= {"en", "fa", "ar"}
+    assert {r["source"] for r in rows} == {"demo-google-alerts", "demo-telegram"}, "two real wire formats"
     for r in rows:
         assert set(r) >= {"id", "source", "native_id", "url", "author", "text", "lang", "published_at", "rating"}
         assert r["published_at"].endswith("Z") and r["rating"] is None
