@@ -23,6 +23,8 @@ from monitor.notifiers import NOTIFIERS
 from monitor.notifiers.outbox import OutboxSender
 from monitor.pipeline import Pipeline
 from monitor.scheduler import SourceRunner
+from monitor.sla.deadline import Deadlines
+from monitor.sla.ticker import Level, SlaTicker
 from monitor.store import Store, StoreError
 
 log = logging.getLogger("monitor.daemon")
@@ -69,6 +71,7 @@ class Daemon:
             if self.once:
                 await asyncio.gather(*(r.poll_once() for r in self.runners))
                 self.pipeline.drain()
+                self.ticker.tick()
                 await asyncio.gather(*(s.deliver_due() for s in self.senders))
             else:
                 await self._serve()
@@ -88,6 +91,10 @@ class Daemon:
         self.pipeline.ruleset = config.ruleset
         self.pipeline.notifiers = [n.name for n in notifiers]
         self.pipeline.max_age = settings.sla.alert_max_age
+        self.pipeline.deadlines = Deadlines.from_settings(settings)
+        self.ticker = SlaTicker(self.store, self.clock, warn_before=settings.sla.warn_before,
+                                notifiers=[n.name for n in notifiers],
+                                ladder=[Level(lv.after, lv.notify) for lv in settings.sla.escalation])
         self.pipeline.own_handles = {h.lower().lstrip("@") for b in settings.brands for h in b.own_handles}
         for r in self.runners:
             r.on_new = self.pipeline.wakeup.set
@@ -97,6 +104,7 @@ class Daemon:
 
     def _start_workers(self) -> list[asyncio.Task]:
         tasks = [asyncio.create_task(r.run_forever(self.stop), name=f"source:{r.name}") for r in self.runners]
+        tasks.append(asyncio.create_task(self.ticker.run_forever(self.stop, self.config.settings.sla.tick), name="sla"))
         return tasks + [asyncio.create_task(s.run_forever(self.stop), name=f"notifier:{s.notifier.name}")
                         for s in self.senders]
 

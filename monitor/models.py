@@ -59,6 +59,8 @@ class Verdict:
     complaint: bool
     priority: str = "normal"
     respond_within: int = 3600       # seconds
+    respond_within_set: bool = False # a rule set it explicitly (else the priority's policy decides)
+    due_at: datetime | None = None   # published_at + respond_within, in the team's working time
     team: str = "support"
     tags: list[str] = field(default_factory=list)
     suppressed: bool = False

@@ -10,6 +10,7 @@ import logging
 
 from monitor.logsafe import safe
 from monitor.models import Mention, Verdict
+from monitor.sla.deadline import Deadlines
 from monitor.store import Store
 from rules.analyze import analyze
 from rules.engine import RuleSet
@@ -28,6 +29,7 @@ class Pipeline:
         self.clock = clock
         self.own_handles = {h.lower().lstrip("@") for h in (own_handles or [])}
         self.max_age = max_age
+        self.deadlines = Deadlines()
         self.wakeup = asyncio.Event()
 
     def judge(self, mention: Mention) -> Verdict:
@@ -42,6 +44,8 @@ class Pipeline:
             # Stored and judged, but too old to page anyone: a feed replaying its history, say.
             verdict.complaint, verdict.suppressed = False, True
             verdict.explanation.append({"rule": "too-old", "held": f"posted {age / 86400:.0f} days ago"})
+        if verdict.complaint:
+            self.deadlines.apply(mention, verdict)
         return verdict
 
     def process_pending(self, limit: int = BATCH) -> int:

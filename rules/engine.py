@@ -90,6 +90,8 @@ def _apply(verdict: Verdict, rule: Rule, detail: str) -> None:
     for key in ("priority", "respond_within", "team"):
         if key in a:
             setattr(verdict, key, a[key])
+    if "respond_within" in a:
+        verdict.respond_within_set = True
     verdict.tags += [t for t in a.get("tags", []) if t not in verdict.tags]
     verdict.rules.append(rule.name)
     verdict.explanation.append({"rule": rule.name, "held": detail})

@@ -74,6 +74,7 @@ def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
     settings.sources = [c.common for c in sources]
     settings.notifiers = [c.common for c in notifiers]
     _check_unique_names(settings, issue)
+    _check_references(settings, raw_notifiers, issue)
     ruleset = _load_rules(settings, path.parent, lines, filename, issues)
     if not issues and check_examples:
         for failure in ruleset.example_failures():
@@ -150,6 +151,15 @@ def _check_unique_names(settings: Settings, issue) -> None:
             if entry.name in seen:
                 issue((section, i, "name"), f"duplicate name {entry.name!r}")
             seen.add(entry.name)
+
+
+def _check_references(settings: Settings, raw_notifiers: list, issue) -> None:
+    """Names used in one section must exist in another: a typo must not silently page nobody."""
+    known = {n.get("name") for n in raw_notifiers if isinstance(n, dict)}
+    for i, level in enumerate(settings.sla.escalation):
+        for j, name in enumerate(level.notify):
+            if name not in known:
+                issue(("sla", "escalation", i, "notify", j), f"no notifier named {name!r}")
 
 
 def _load_rules(settings: Settings, base: Path, lines, filename: str, issues: list[ConfigIssue]) -> RuleSet:

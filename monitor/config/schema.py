@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from rules.durations import parse_duration
 
@@ -26,9 +26,18 @@ class WebSettings(Strict):
     public_url: str | None = None     # how links in notifications reach the dashboard
 
 
+class EscalationLevel(Strict):
+    after: Duration = 0                # after the breach
+    notify: list[str] = Field(min_length=1)   # notifier names
+
+
 class SlaSettings(Strict):
     respond_within: Duration = 3600   # 39% of people expect an answer within the hour
     warn_before: Duration = 900
+    # Deadline per priority, used when the rule that decided does not set respond_within itself.
+    policies: dict[str, Duration] = {"urgent": 900, "high": 3600, "normal": 3600, "low": 4 * 3600}
+    escalation: list[EscalationLevel] = []   # climbs after a breach until someone claims the alert
+    tick: Duration = 5                         # how often deadlines are checked
     alert_max_age: Duration = 7 * 86400   # a feed that suddenly replays its history must not page anyone
 
 
@@ -41,6 +50,19 @@ class Brand(Strict):
 class Team(Strict):
     name: Name
     timezone: str = "UTC"
+    hours: str | None = None           # "08:00-16:00": the SLA clock runs only then; absent = 24/7
+    days_off: list[str] = []           # ["fri"], ["fri", "sat"], ["sat", "sun"]
+    holidays: list[str] = []           # ["2026-03-21"]
+
+    @model_validator(mode="after")
+    def _calendar_is_valid(self):
+        from monitor.sla.calendar import parse_calendar
+        parse_calendar(self.timezone, self.hours, self.days_off, self.holidays)
+        return self
+
+    def calendar(self):
+        from monitor.sla.calendar import parse_calendar
+        return parse_calendar(self.timezone, self.hours, self.days_off, self.holidays)
 
 
 class SourceSettings(BaseModel):

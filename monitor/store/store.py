@@ -157,7 +157,7 @@ class Store:
                   (iso(now), int(verdict.complaint), verdict_to_json(verdict), mention.id))
         if not verdict.complaint:
             return None
-        due = mention.published_at + timedelta(seconds=verdict.respond_within)
+        due = verdict.due_at or mention.published_at + timedelta(seconds=verdict.respond_within)
         cur = c.execute(
             """INSERT OR IGNORE INTO alerts (mention_id, state, priority, team, due_at, created_at,
                updated_at, rules, tags, explanation) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -196,6 +196,13 @@ class Store:
                       (to_state, iso(now), assignee, alert_id))
             self._event(c, alert_id, now, actor, to_state, row["state"], to_state, note, notifiers, row["due_at"])
         return self.alert(alert_id)
+
+    def record_event(self, alert_id: int, kind: str, now: datetime, notifiers: list[str], note: str = "") -> int:
+        """An event that does not change the state (warning, breached, escalated), with its deliveries."""
+        with self.transaction() as c:
+            row = c.execute("SELECT state, due_at FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            return self._event(c, alert_id, now, "monitor", kind, row["state"], row["state"], note, notifiers,
+                               row["due_at"])
 
     def alert(self, alert_id: int) -> dict[str, Any]:
         rows = self.rows("SELECT * FROM alerts WHERE id = ?", (alert_id,))

@@ -130,3 +130,20 @@ def test_check_command_accepts_the_shipped_settings():
     proc = subprocess.run([sys.executable, "run.py", "check"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "valid" in proc.stdout
+
+
+def test_sla_calendar_and_escalation_are_checked(tmp_path):
+    path = write(tmp_path, """\
+sla:
+  escalation:
+    - {after: 30m, notify: [pager]}
+teams:
+  - name: support
+    timezone: Asia/Tehran
+    hours: "8 to 4"
+notifiers:
+  - {name: console, kind: console}
+""")
+    found = issues_of(path)
+    assert any("sla.escalation[0].notify[0]" in i and "no notifier named 'pager'" in i and ":3:" in i for i in found), found
+    assert any("teams[0]" in i and "hours must look like" in i for i in found), found

@@ -1,0 +1,1 @@
+"""The SLA: deadlines in business time, warnings before breach, breaches, and the escalation ladder."""
