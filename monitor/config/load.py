@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from monitor.config.errors import ConfigError, ConfigIssue
 from monitor.config.schema import NotifierSettings, Settings, SourceSettings
@@ -61,15 +61,12 @@ def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
     # Sources and notifiers are validated entry by entry, so one bad entry hides no other error.
     raw_sources = data.pop("sources", None) or []
     raw_notifiers = data.pop("notifiers", None) or []
-    settings = None
-    try:
-        settings = Settings.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            issue(err["loc"], _message(err))
+    settings = _validate_sections(data, issue)
     sources = _configure(raw_sources, "sources", SourceSettings, _connector_registry(), issue)
     notifiers = _configure(raw_notifiers, "notifiers", NotifierSettings, _notifier_registry(), issue)
-    if settings is None:
+    if settings is None or issues:
+        if settings is not None or "sla" in data:
+            _check_references(settings or _section(data, "sla"), raw_notifiers, issue)
         raise ConfigError(issues)
     settings.sources = [c.common for c in sources]
     settings.notifiers = [c.common for c in notifiers]
@@ -153,8 +150,36 @@ def _check_unique_names(settings: Settings, issue) -> None:
             seen.add(entry.name)
 
 
-def _check_references(settings: Settings, raw_notifiers: list, issue) -> None:
+def _validate_sections(data: dict, issue) -> Settings | None:
+    """Each top-level section on its own, so an error in one hides no error in another."""
+    for key in data:
+        if key not in Settings.model_fields:
+            issue((key,), "unknown key")
+    ok = True
+    for name, field in Settings.model_fields.items():
+        if name in data:
+            try:
+                TypeAdapter(field.annotation).validate_python(data[name])
+            except ValidationError as exc:
+                ok = False
+                for err in exc.errors():
+                    issue((name,) + tuple(err["loc"]), _message(err))
+    return Settings.model_validate(data) if ok and all(k in Settings.model_fields for k in data) else None
+
+
+def _section(data: dict, name: str):
+    """A holder with just one validated section, for cross-checks when another section failed."""
+    try:
+        value = TypeAdapter(Settings.model_fields[name].annotation).validate_python(data[name])
+    except ValidationError:
+        return None
+    return type("Partial", (), {name: value})()
+
+
+def _check_references(settings, raw_notifiers: list, issue) -> None:
     """Names used in one section must exist in another: a typo must not silently page nobody."""
+    if settings is None:
+        return
     known = {n.get("name") for n in raw_notifiers if isinstance(n, dict)}
     for i, level in enumerate(settings.sla.escalation):
         for j, name in enumerate(level.notify):
