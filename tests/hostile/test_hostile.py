@@ -91,3 +91,21 @@ async def test_console_notifier_writes_one_safe_line(name, text, caplog):
     rendered = record.getMessage()
     assert "\n" not in rendered and "\x00" not in rendered and "\u202e" not in rendered
     assert len(rendered) < 3000
+
+
+@pytest.mark.parametrize("name,text", CORPUS, ids=IDS)
+def test_every_chat_format_escapes_and_caps(name, text):
+    from monitor.notifiers.chat import slack_payload, teams_payload, telegram_payload
+    mention = {"source": "f", "author": {"handle": text[:300], "name": ""}, "text": text}
+    alert = {"id": 1, "priority": "high", "team": "t", "due_at": "2026-03-01T13:00:00Z", "rules": ["r"]}
+    msg = Message("k", "created", alert, mention, "http://x/alerts/1", 60)
+    slack = slack_payload(msg)
+    mrkdwn = slack["text"] + slack["blocks"][0]["text"]["text"]
+    assert "<!" not in mrkdwn and "<@" not in mrkdwn and "<script" not in mrkdwn
+    telegram = telegram_payload(msg, "1")["text"]
+    assert "<script" not in telegram and "<img" not in telegram and "<b>bold" not in telegram
+    assert len(telegram) < 4096
+    teams = json.dumps(teams_payload(msg), ensure_ascii=False)
+    assert "](javascript" not in teams
+    for payload in (slack, teams):
+        assert len(json.dumps(payload, ensure_ascii=False)) < 40_000
