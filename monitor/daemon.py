@@ -26,6 +26,7 @@ from monitor.scheduler import SourceRunner
 from monitor.sla.deadline import Deadlines
 from monitor.sla.ticker import Level, SlaTicker
 from monitor.store import Store, StoreError
+from monitor.web.server import WebServer
 
 log = logging.getLogger("monitor.daemon")
 
@@ -54,6 +55,7 @@ class Daemon:
         self.stop = asyncio.Event()
         self.reload_requested = asyncio.Event()
         self.replay = None
+        self.web: WebServer | None = None
         self.demo_configured: list = []
         self.runners: list[SourceRunner] = []
         self.senders: list[OutboxSender] = []
@@ -67,6 +69,10 @@ class Daemon:
                 self.replay, self.demo_configured = await demo_sources(self.clock)
             self.pipeline = Pipeline(self.store, self.config.ruleset, [], self.clock)
             self._wire(self.config)
+            if not self.once and self.config.settings.web.enabled:
+                self.web = WebServer(self.config.settings.web, self.store, self.clock,
+                                     self.pipeline.notifiers, self.demo)
+                await self.web.start()
             self._announce()
             if self.once:
                 await asyncio.gather(*(r.poll_once() for r in self.runners))
@@ -75,6 +81,8 @@ class Daemon:
                 await asyncio.gather(*(s.deliver_due() for s in self.senders))
             else:
                 await self._serve()
+            if self.web:
+                await self.web.stop()
             if self.replay:
                 await self.replay.stop()
         self.store.close()
@@ -100,6 +108,8 @@ class Daemon:
             r.on_new = self.pipeline.wakeup.set
         link_base = settings.web.public_url or f"http://{settings.web.host}:{settings.web.port}"
         self.senders = [OutboxSender(n, self.store, self.session, self.clock, link_base) for n in notifiers]
+        if self.web:
+            self.web.ctx.notifiers = self.pipeline.notifiers
         self.config = config
 
     def _start_workers(self) -> list[asyncio.Task]:
@@ -161,11 +171,16 @@ class Daemon:
         runners = self.runners
         mode = "demo (no sources configured, replaying bundled mentions)" if self.demo else "live"
         log.info("daemon.started mode=%s sources=%d db=%s", mode, len(runners), self.store.path)
-        print(f"Complaint monitor running ({mode}).\n"
-              f"  Sources: {', '.join(r.name for r in runners) or 'none'}\n"
-              f"  Queue:   python run.py queue list      (alerts also appear below as they are created)\n"
-              f"  Store:   {self.store.path}\n"
-              f"  Stop:    Ctrl-C", flush=True)
+        lines = [f"Complaint monitor running ({mode}).",
+                 f"  Sources:   {', '.join(r.name for r in runners) or 'none'}"]
+        if self.web:
+            lines.append(f"  Dashboard: {self.web.url}")
+            if self.web.one_time_login:
+                name, password = self.web.one_time_login
+                lines.append(f"             log in as {name} / {password}  (this run only; add web.users to keep one)")
+        lines += ["  Queue:     python run.py queue list      (alerts also appear below as they are created)",
+                  f"  Store:     {self.store.path}", "  Stop:      Ctrl-C"]
+        print("\n".join(lines), flush=True)
 
 
 async def _cancel(tasks: list[asyncio.Task]) -> None:

@@ -102,3 +102,15 @@ def rules(args) -> int:
 def _one_line(text: str, width: int = 90) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def hash_password_command(args) -> int:
+    import getpass
+
+    from monitor.web.auth import hash_password
+    password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        print("use at least 8 characters", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0

@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--config", default=argparse.SUPPRESS)
     queue.add_argument("--db", default=argparse.SUPPRESS)
 
+    sub.add_parser("hash-password", help="read a password on stdin, print the hash for web.users")
+
     rules = sub.add_parser("rules", help="test and explain the rules")
     rules.add_argument("action", choices=["test", "explain"])
     rules.add_argument("text", nargs="?")
@@ -65,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "queue":
             from monitor.cli.commands import queue
             return queue(args)
+        if args.command == "hash-password":
+            from monitor.cli.commands import hash_password_command
+            return hash_password_command(args)
         if args.command == "rules":
             from monitor.cli.commands import rules
             return rules(args)

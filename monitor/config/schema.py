@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
 
 from rules.durations import parse_duration
 
@@ -19,8 +19,15 @@ class StoreSettings(Strict):
     path: str = "data/monitor.db"
 
 
+class WebUser(Strict):
+    name: Name
+    password_hash: str = Field(pattern=r"^scrypt\$")   # from `python run.py hash-password`
+
+
 class WebSettings(Strict):
     enabled: bool = True
+    users: list[WebUser] = []          # none: a one-time login is printed at start
+    api_tokens: list[SecretStr] = []   # for scripts: Authorization: Bearer <token>
     host: str = "127.0.0.1"          # loopback unless the team decides otherwise
     port: int = Field(8080, ge=0, le=65535)
     public_url: str | None = None     # how links in notifications reach the dashboard

@@ -1,0 +1,100 @@
+"""The web application: security headers, authentication, and the routes of pages and API."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from aiohttp import web
+
+from monitor.store import Store
+from monitor.web.auth import SESSION_COOKIE, Signer
+
+HERE = Path(__file__).parent
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+PUBLIC = ("/healthz", "/login", "/static/")
+
+
+@dataclass
+class WebContext:
+    store: Store
+    clock: object
+    users: dict[str, str]                       # name -> scrypt hash
+    api_tokens: list[str] = field(default_factory=list)
+    notifiers: list[str] = field(default_factory=list)
+    signer: Signer = field(default_factory=Signer)
+
+
+CTX = web.AppKey("ctx", WebContext)
+USER = web.RequestKey("user", str)
+CSRF = web.RequestKey("csrf", str)
+TEMPLATES = web.AppKey("templates", jinja2.Environment)
+
+
+def create_app(ctx: WebContext) -> web.Application:
+    app = web.Application(middlewares=[security_headers, authenticate], client_max_size=64 * 1024)
+    app[CTX] = ctx
+    app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                                        autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    from monitor.web import api, pages
+    pages.add_routes(app)
+    api.add_routes(app)
+    app.router.add_static("/static/", HERE / "static", append_version=True)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = exc
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
+@web.middleware
+async def authenticate(request: web.Request, handler):
+    """Everything but /healthz, /login and static files needs a session or an API token."""
+    if request.path.startswith(PUBLIC):
+        return await handler(request)
+    ctx = request.app[CTX]
+    bearer = request.headers.get("Authorization", "")
+    if bearer.startswith("Bearer ") and bearer[7:] in ctx.api_tokens:
+        request[USER] = "api"
+        return await handler(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    user = ctx.signer.user_of(cookie)
+    if user is None:
+        if request.path.startswith("/api/"):
+            raise web.HTTPUnauthorized(text='{"error": "login or bearer token required"}',
+                                       content_type="application/json")
+        raise web.HTTPFound("/login")
+    if request.method not in ("GET", "HEAD"):
+        form = await request.post()
+        token = form.get("csrf") or request.headers.get("X-CSRF-Token")
+        if not ctx.signer.csrf_ok(cookie, token):
+            raise web.HTTPForbidden(text="CSRF token missing or wrong")
+    request[USER], request[CSRF] = user, ctx.signer.csrf(cookie)
+    return await handler(request)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        request.app[CTX].store.rows("SELECT 1")
+    except Exception as exc:  # the supervisor needs a status, not a traceback
+        return web.json_response({"status": "failing", "store": str(exc)[:200]}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+def render(request: web.Request, template: str, **context) -> web.Response:
+    html = request.app[TEMPLATES].get_template(template).render(
+        user=request.get(USER), csrf=request.get(CSRF, ""), **context)
+    return web.Response(text=html, content_type="text/html", charset="utf-8")

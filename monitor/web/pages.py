@@ -1,0 +1,82 @@
+"""HTML pages: login, the queue, one alert. State changes are POST forms with a CSRF token."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from monitor.queue import ACTIONS, act, list_alerts
+from monitor.store.rows import alert_public, mention_public
+from monitor.web.app import CTX, USER, render
+from monitor.web.auth import SESSION_COOKIE, SESSION_SECONDS, check_password
+from monitor.web.present import ALERT_TEXT_CAP, alert_view, safe_url
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/login", login_form)
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)
+    app.router.add_get("/", queue_page)
+    app.router.add_get("/alerts/{id:\\d+}", alert_page)
+    app.router.add_post("/alerts/{id:\\d+}/{action}", alert_action)
+
+
+async def login_form(request: web.Request) -> web.Response:
+    return render(request, "login.html", error=None)
+
+
+async def login(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    form = await request.post()
+    name, password = str(form.get("name", "")), str(form.get("password", ""))
+    stored = ctx.users.get(name)
+    if not stored or not check_password(password, stored):
+        response = render(request, "login.html", error="Wrong name or password.")
+        response.set_status(401)
+        return response
+    response = web.HTTPFound("/")
+    response.set_cookie(SESSION_COOKIE, ctx.signer.session(name), max_age=SESSION_SECONDS, httponly=True,
+                        samesite="Strict", path="/")
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    response = web.HTTPFound("/login")
+    response.del_cookie(SESSION_COOKIE, path="/")
+    raise response
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    now = ctx.clock.now()
+    alerts = [alert_view(a, now) for a in list_alerts(ctx.store)]
+    return render(request, "queue.html", alerts=alerts, actions=list(ACTIONS))
+
+
+async def alert_page(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    alert_id = int(request.match_info["id"])
+    try:
+        row = ctx.store.alert(alert_id)
+    except KeyError:
+        raise web.HTTPNotFound(text=f"no alert {alert_id}")
+    mention = mention_public(ctx.store.rows("SELECT * FROM mentions WHERE id = ?", (row["mention_id"],))[0])
+    alert = {**alert_public(row), "mention": mention}
+    view = alert_view(alert, ctx.clock.now(), cap=ALERT_TEXT_CAP)
+    return render(request, "alert.html", alert=view, mention=mention, events=ctx.store.events(alert_id),
+                  actions=list(ACTIONS), author_link=safe_url(mention["url"]))
+
+
+async def alert_action(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    action = request.match_info["action"]
+    if action not in ACTIONS:
+        raise web.HTTPNotFound(text="unknown action")
+    alert_id = int(request.match_info["id"])
+    form = await request.post()
+    try:
+        act(ctx.store, alert_id, action, request[USER], ctx.clock.now(), note=str(form.get("note", ""))[:500],
+            notifiers=ctx.notifiers)
+    except KeyError:
+        raise web.HTTPNotFound(text=f"no alert {alert_id}")
+    except ValueError as exc:
+        raise web.HTTPConflict(text=str(exc))
+    raise web.HTTPFound(str(form.get("next") or "/") if str(form.get("next", "/")).startswith("/") else "/")

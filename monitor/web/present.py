@@ -1,0 +1,55 @@
+"""Turning stored rows into what a page shows: safe links, highlighted words, time left."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from monitor.clock import parse_iso
+
+QUEUE_TEXT_CAP = 600
+ALERT_TEXT_CAP = 20_000
+_TERMS = re.compile(r"'([^']{1,80})'")
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links are links; javascript:, data: and the rest are shown as text or not at all."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def matched_words(explanation: list[dict]) -> list[str]:
+    words = []
+    for step in explanation or []:
+        words += _TERMS.findall(str(step.get("held", "")))
+    return list(dict.fromkeys(w for w in words if w.strip()))
+
+
+def highlight(text: str, words: list[str], cap: int) -> Markup:
+    """Escape first, then wrap the matched words in <mark>: nothing of the text can become markup."""
+    shown = text if len(text) <= cap else text[:cap] + "…"
+    html = str(escape(shown))
+    for word in sorted(words, key=len, reverse=True):
+        pattern = re.compile(re.escape(str(escape(word))), re.IGNORECASE)
+        html = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html)
+    return Markup(html)
+
+
+def time_left(due_at: str, now) -> tuple[float, str]:
+    seconds = (parse_iso(due_at) - now).total_seconds()
+    css = "overdue" if seconds < 0 else "soon" if seconds < 15 * 60 else "ok" if seconds > 30 * 60 else "warn"
+    return seconds, css
+
+
+def alert_view(alert: dict, now, cap: int = QUEUE_TEXT_CAP) -> dict:
+    mention = alert["mention"]
+    seconds, css = time_left(alert["due_at"], now)
+    return {**alert, "seconds_left": int(seconds), "urgency": css,
+            "text_html": highlight(mention["text"], matched_words(alert["explanation"]), cap),
+            "link": safe_url(mention.get("url")), "truncated": len(mention["text"]) > cap}

@@ -1,0 +1,37 @@
+"""Starting and stopping the dashboard inside the daemon."""
+from __future__ import annotations
+
+import secrets
+
+from aiohttp import web
+
+from monitor.web.app import WebContext, create_app
+from monitor.web.auth import hash_password
+
+
+class WebServer:
+    def __init__(self, settings, store, clock, notifiers: list[str], demo: bool):
+        users = {u.name: u.password_hash for u in settings.users}
+        self.one_time_login: tuple[str, str] | None = None
+        if not users:
+            # Never an open dashboard: with no users configured, a login good for this run only.
+            name, password = ("demo" if demo else "admin"), secrets.token_urlsafe(9)
+            users[name] = hash_password(password)
+            self.one_time_login = (name, password)
+        self.ctx = WebContext(store, clock, users, [t.get_secret_value() for t in settings.api_tokens], notifiers)
+        self.host, self.port = settings.host, settings.port
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        self.runner = web.AppRunner(create_app(self.ctx), access_log=None, shutdown_timeout=1.0)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, self.host, self.port)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://{self.host}:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
