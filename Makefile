@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test install clean bench
+.PHONY: run demo test install clean bench browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(PY) run.py --demo $(ARGS)
 
-test: $(STAMP)
+# The dashboard tests drive Debian's chromium; install it when missing and we may (root, apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: the browser tests will be skipped"; }
+
+test: $(STAMP) browser
 	$(PY) -m pytest $(ARGS)
 
 bench: $(STAMP)

@@ -37,7 +37,7 @@ def run_daemon(args) -> int:
     setup_logging()
     config = load_settings(args.config)
     try:
-        return asyncio.run(Daemon(config, demo=args.demo, once=args.once, db=args.db).run())
+        return asyncio.run(Daemon(config, demo=args.demo, once=args.once, db=args.db, port=args.port).run())
     except StoreError as exc:
         print(f"store error: {exc}", file=sys.stderr)
         return 1
@@ -45,7 +45,8 @@ def run_daemon(args) -> int:
 
 class Daemon:
     def __init__(self, config: LoadedConfig, *, demo: bool = False, once: bool = False,
-                 db: str | None = None, clock=None):
+                 db: str | None = None, clock=None, port: int | None = None):
+        self.port = port
         self.config = config
         self.demo = demo or not config.sources
         self.once = once
@@ -70,9 +71,7 @@ class Daemon:
             self.pipeline = Pipeline(self.store, self.config.ruleset, [], self.clock)
             self._wire(self.config)
             if not self.once and self.config.settings.web.enabled:
-                self.web = WebServer(self.config.settings.web, self.store, self.clock,
-                                     self.pipeline.notifiers, self.demo)
-                await self.web.start()
+                await self._start_web()
             self._announce()
             if self.once:
                 await asyncio.gather(*(r.poll_once() for r in self.runners))
@@ -88,6 +87,20 @@ class Daemon:
         self.store.close()
         log.info("daemon.stopped")
         return 0
+
+    async def _start_web(self) -> None:
+        settings = self.config.settings.web
+        if self.port is not None:
+            settings = settings.model_copy(update={"port": self.port})
+        web = WebServer(settings, self.store, self.clock, self.pipeline.notifiers, self.demo)
+        try:
+            await web.start()
+        except OSError as exc:
+            # The queue, sources and notifiers keep working without the dashboard.
+            log.error("web.failed host=%s port=%s error=%r", settings.host, settings.port, exc.strerror or str(exc))
+            print(f"  Dashboard could not start on {settings.host}:{settings.port}: {exc.strerror or exc}", flush=True)
+            return
+        self.web = web
 
     def _wire(self, config: LoadedConfig) -> None:
         """Build sources, notifiers and rules from a configuration (at start and on SIGHUP)."""

@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="run on the bundled demo replay source")
     parser.add_argument("--once", action="store_true", help="poll every source once, process, deliver, exit")
     parser.add_argument("--db", help="database file (overrides store.path)")
+    parser.add_argument("--port", type=int, help="dashboard port (overrides web.port; 0 picks a free one)")
     sub = parser.add_subparsers(dest="command")
 
     check = sub.add_parser("check", help="validate the configuration")

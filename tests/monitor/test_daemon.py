@@ -23,7 +23,7 @@ def queue(db: Path) -> list[dict]:
 
 def start(db: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(RUN + ["--demo", "--db", str(db), *extra], cwd=ROOT, env=env,
+    return subprocess.Popen(RUN + ["--demo", "--db", str(db), "--port", "0", *extra], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -46,7 +46,7 @@ def test_demo_puts_complaints_on_the_queue_and_stops_within_5_seconds(tmp_path, 
         out, err = proc.communicate(timeout=10)
     assert time.monotonic() - stopped_at < 5
     assert proc.returncode == 0, err[-2000:]
-    assert "queue list" in out, "the terminal says where to look"
+    assert "queue list" in out and "Dashboard: http://127.0.0.1:" in out, "the terminal says where to look"
     assert "daemon.stopped" in err
 
 
