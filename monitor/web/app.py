@@ -42,6 +42,8 @@ def create_app(ctx: WebContext) -> web.Application:
     api.add_routes(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)
     app.router.add_get("/healthz", healthz)
+    from monitor.web.metrics import metrics
+    app.router.add_get("/metrics", metrics)
     return app
 
 

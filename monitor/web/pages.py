@@ -16,6 +16,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/logout", logout)
     app.router.add_get("/", queue_page)
     app.router.add_get("/alerts/{id:\\d+}", alert_page)
+    app.router.add_get("/sources", sources_page)
     app.router.add_post("/alerts/{id:\\d+}/{action}", alert_action)
 
 
@@ -63,6 +64,14 @@ async def alert_page(request: web.Request) -> web.Response:
     view = alert_view(alert, ctx.clock.now(), cap=ALERT_TEXT_CAP)
     return render(request, "alert.html", alert=view, mention=mention, events=ctx.store.events(alert_id),
                   actions=list(ACTIONS), author_link=safe_url(mention["url"]))
+
+
+async def sources_page(request: web.Request) -> web.Response:
+    import json
+    rows = request.app[CTX].store.sources()
+    for row in rows:
+        row["quota"] = json.loads(row.get("quota") or "{}")
+    return render(request, "sources.html", sources=rows)
 
 
 async def alert_action(request: web.Request) -> web.Response:

@@ -96,3 +96,13 @@ async def test_api_with_a_bearer_token(client):
     assert (await client.get("/api/alerts", headers={"Authorization": "Bearer nope"})).status == 401
     sources = await (await client.get("/api/sources", headers=headers)).json()
     assert sources["sources"][0]["name"] == "feed"
+
+
+async def test_metrics_and_sources_page(client):
+    await login(client)
+    sources = await (await client.get("/sources")).text()
+    assert "<td>feed</td>" in sources and "ok" in sources
+    body = await (await client.get("/metrics")).text()
+    assert 'monitor_alerts{state="open"} 2.0' in body
+    assert 'monitor_delivery_backlog{notifier="console"} 2.0' in body
+    assert 'monitor_polls_total{source="feed"} 1.0' in body
