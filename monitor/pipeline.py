@@ -10,6 +10,7 @@ import logging
 
 from monitor.logsafe import safe
 from monitor.models import Mention, Verdict
+from monitor.queue import act
 from monitor.sla.deadline import Deadlines
 from monitor.store import Store
 from rules.analyze import analyze
@@ -32,10 +33,26 @@ class Pipeline:
         self.deadlines = Deadlines()
         self.wakeup = asyncio.Event()
 
+    def _is_own(self, mention: Mention) -> bool:
+        return mention.author.handle.lower().lstrip("@") in self.own_handles
+
+    def _auto_respond(self, reply: Mention) -> None:
+        """The brand's own account answered in the thread: that is the first response, recorded for the team."""
+        if not reply.reply_to:
+            return
+        rows = self.store.rows(
+            """SELECT a.id FROM alerts a JOIN mentions m ON m.id = a.mention_id
+               WHERE m.source = ? AND m.native_id = ? AND a.state IN ('open', 'claimed')""",
+            (reply.source, reply.reply_to))
+        for row in rows:
+            act(self.store, row["id"], "respond", f"auto:{reply.author.handle}", self.clock.now(),
+                note=f"reply {reply.native_id}", notifiers=self.notifiers)
+            log.info("alert.auto_responded id=%s by=%s", row["id"], safe(reply.author.handle))
+
     def judge(self, mention: Mention) -> Verdict:
         scores = analyze(mention.text, mention.lang)
         verdict = self.ruleset.evaluate(mention, scores)
-        if mention.author.handle.lower().lstrip("@") in self.own_handles:
+        if self._is_own(mention):
             # The brand's own posts are never complaints, whatever the rules say.
             verdict.complaint, verdict.suppressed = False, True
             verdict.explanation.append({"rule": "own-post", "held": f"author @{mention.author.handle} is the brand"})
@@ -54,6 +71,8 @@ class Pipeline:
         judged = [(m, self.judge(m)) for m in mentions]
         alert_ids = self.store.save_verdicts(judged, self.clock.now(), self.notifiers)
         for (mention, verdict), alert_id in zip(judged, alert_ids):
+            if self._is_own(mention):
+                self._auto_respond(mention)
             if alert_id:
                 log.info("alert.created id=%s mention=%s source=%s priority=%s rules=%s text=%s", alert_id,
                          mention.id, mention.source, verdict.priority, ",".join(verdict.rules),

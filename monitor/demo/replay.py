@@ -29,6 +29,7 @@ class DemoItem:
     lang: str
     text: str
     via: str = "alerts"
+    reply_to: str | None = None
 
 
 def load_items(path: Path = MENTIONS_FILE) -> list[DemoItem]:
@@ -78,8 +79,12 @@ class ReplayServer:
         chat = {"id": -1001000000001, "title": "پشتیبانی آکمه | Acme support", "type": "supergroup",
                 "username": "acme_support_group"}
         sender = {"id": 5000 + n, "is_bot": False, "first_name": item.author, "username": item.author}
-        return {"update_id": 1000 + n, "message": {"message_id": 100 + n, "from": sender, "chat": chat,
-                                                   "date": int(self.published(item).timestamp()), "text": item.text}}
+        message = {"message_id": 100 + n, "from": sender, "chat": chat,
+                   "date": int(self.published(item).timestamp()), "text": item.text}
+        if item.reply_to:
+            original = next(i for i, other in enumerate(self.items) if other.id == item.reply_to)
+            message["reply_to_message"] = {"message_id": 100 + original, "chat": chat}
+        return {"update_id": 1000 + n, "message": message}
 
     async def _atom(self, request: web.Request) -> web.Response:
         items = [i for i in self.visible() if i.via != "telegram"]

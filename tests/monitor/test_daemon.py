@@ -73,3 +73,4 @@ def test_once_polls_processes_and_exits(tmp_path):
     count = subprocess.run(RUN + ["mentions", "list", "--json", "--db", str(db)], cwd=ROOT, capture_output=True,
                            text=True, check=True).stdout.count("\n")
     assert count == len(rows), "a second run stores nothing twice"
+

@@ -66,3 +66,16 @@ def test_a_feed_replaying_years_old_items_pages_nobody(tmp_path):
     assert p.store.rows("SELECT COUNT(*) n FROM alerts")[0]["n"] == 0
     verdict = json.loads(p.store.rows("SELECT verdict FROM mentions")[0]["verdict"])
     assert verdict["explanation"][-1]["rule"] == "too-old"
+
+
+def test_a_reply_from_the_brand_in_the_thread_is_the_first_response(tmp_path):
+    p = pipeline(tmp_path)
+    add(p, Mention(source="feed", native_id="c1", published_at=T0, text="@acme my parcel never arrived, still waiting"))
+    p.drain()
+    add(p, Mention(source="feed", native_id="r1", published_at=T0, author=Author(handle="acmesupport"),
+                   reply_to="c1", text="Sorry about that, we are on it"))
+    p.drain()
+    [alert] = p.store.rows("SELECT * FROM alerts")
+    assert alert["state"] == "responded"
+    events = p.store.events(alert["id"])
+    assert [(e["kind"], e["actor"]) for e in events] == [("created", "monitor"), ("responded", "auto:acmesupport")]
