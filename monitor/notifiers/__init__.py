@@ -1,6 +1,7 @@
 """Notifiers: how alerts leave the process. Explicit registry; each kind validates its own options."""
 from monitor.notifiers.chat import SlackNotifier, TeamsNotifier, TelegramNotifier
 from monitor.notifiers.console import ConsoleNotifier
+from monitor.notifiers.email import EmailNotifier
 from monitor.notifiers.webhook import WebhookNotifier
 
 NOTIFIERS = {
@@ -9,4 +10,5 @@ NOTIFIERS = {
     "slack": SlackNotifier,
     "teams": TeamsNotifier,
     "telegram": TelegramNotifier,
+    "email": EmailNotifier,
 }

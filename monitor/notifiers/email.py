@@ -1,0 +1,57 @@
+"""Email through SMTP with an async client (aiosmtplib). Customer text goes in the body only; the
+subject is built from the headline with every line break removed, so no header can be injected."""
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+
+import aiosmtplib
+from pydantic import Field, SecretStr
+
+from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierOptions, cap
+from monitor.notifiers.chat import headline
+
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
+class EmailOptions(NotifierOptions):
+    host: str = Field(min_length=1)
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: str = Field(min_length=3)
+    to: list[str] = Field(min_length=1)
+    timeout: float = Field(15, gt=0)
+
+
+class EmailNotifier(Notifier):
+    kind = "email"
+    Options = EmailOptions
+
+    async def send(self, session, message: Message) -> None:
+        o = self.options
+        try:
+            await aiosmtplib.send(build_email(message, o.sender, o.to), hostname=o.host, port=o.port,
+                                  start_tls=o.starttls, username=o.username,
+                                  password=o.password.get_secret_value() if o.password else None, timeout=o.timeout)
+        except aiosmtplib.SMTPResponseException as exc:
+            # 4xx is "try later"; 5xx (bad address, refused) will not get better by itself.
+            raise DeliveryError(f"SMTP {exc.code}", retry=400 <= exc.code < 500) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise DeliveryError(exc.__class__.__name__) from exc
+
+
+def subject_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)[:200]
+
+
+def build_email(message: Message, sender: str, to: list[str]) -> EmailMessage:
+    m = message.mention
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = ", ".join(to)
+    email["Subject"] = subject_line(f"[complaint #{message.alert['id']}] {headline(message)}")
+    email["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@complaint-monitor>"
+    email.set_content(f"{headline(message)}\n\n{cap(m['text'])}\n\nOpen the alert: {message.link}\n")
+    return email
