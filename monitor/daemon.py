@@ -92,7 +92,9 @@ class Daemon:
         settings = self.config.settings.web
         if self.port is not None:
             settings = settings.model_copy(update={"port": self.port})
-        web = WebServer(settings, self.store, self.clock, self.pipeline.notifiers, self.demo)
+        teams = self.config.settings.teams
+        web = WebServer(settings, self.store, self.clock, self.pipeline.notifiers, self.demo,
+                        timezone=teams[0].timezone if teams else "UTC")
         try:
             await web.start()
         except OSError as exc:

@@ -24,6 +24,7 @@ class WebContext:
     api_tokens: list[str] = field(default_factory=list)
     notifiers: list[str] = field(default_factory=list)
     signer: Signer = field(default_factory=Signer)
+    timezone: str = "UTC"                         # the team's, for every time shown
 
 
 CTX = web.AppKey("ctx", WebContext)
@@ -96,7 +97,15 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+LANG_COOKIE = "monitor_lang"
+
+
 def render(request: web.Request, template: str, **context) -> web.Response:
+    from monitor.web.i18n import LANGS, translator, when
+    lang = request.cookies.get(LANG_COOKIE, "en")
+    lang = lang if lang in LANGS else "en"
+    tz = request.app[CTX].timezone
     html = request.app[TEMPLATES].get_template(template).render(
-        user=request.get(USER), csrf=request.get(CSRF, ""), **context)
+        user=request.get(USER), csrf=request.get(CSRF, ""), lang=lang, dir="rtl" if lang == "fa" else "ltr",
+        t=translator(lang), when=lambda iso_text: when(iso_text, tz, lang), **context)
     return web.Response(text=html, content_type="text/html", charset="utf-8")

@@ -17,6 +17,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/", queue_page)
     app.router.add_get("/alerts/{id:\\d+}", alert_page)
     app.router.add_get("/sources", sources_page)
+    app.router.add_get("/lang/{lang}", switch_language)
     app.router.add_post("/alerts/{id:\\d+}/{action}", alert_action)
 
 
@@ -64,6 +65,17 @@ async def alert_page(request: web.Request) -> web.Response:
     view = alert_view(alert, ctx.clock.now(), cap=ALERT_TEXT_CAP)
     return render(request, "alert.html", alert=view, mention=mention, events=ctx.store.events(alert_id),
                   actions=list(ACTIONS), author_link=safe_url(mention["url"]))
+
+
+async def switch_language(request: web.Request) -> web.Response:
+    """A display preference in a cookie; it changes nothing stored, so a plain link may set it."""
+    from monitor.web.app import LANG_COOKIE
+    from monitor.web.i18n import LANGS
+    lang = request.match_info["lang"]
+    response = web.HTTPFound("/")
+    if lang in LANGS:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Strict", path="/")
+    raise response
 
 
 async def sources_page(request: web.Request) -> web.Response:

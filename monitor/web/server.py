@@ -10,7 +10,7 @@ from monitor.web.auth import hash_password
 
 
 class WebServer:
-    def __init__(self, settings, store, clock, notifiers: list[str], demo: bool):
+    def __init__(self, settings, store, clock, notifiers: list[str], demo: bool, timezone: str = "UTC"):
         users = {u.name: u.password_hash for u in settings.users}
         self.one_time_login: tuple[str, str] | None = None
         if not users:
@@ -18,7 +18,8 @@ class WebServer:
             name, password = ("demo" if demo else "admin"), secrets.token_urlsafe(9)
             users[name] = hash_password(password)
             self.one_time_login = (name, password)
-        self.ctx = WebContext(store, clock, users, [t.get_secret_value() for t in settings.api_tokens], notifiers)
+        self.ctx = WebContext(store, clock, users, [t.get_secret_value() for t in settings.api_tokens], notifiers,
+                              timezone=timezone)
         self.host, self.port = settings.host, settings.port
         self.runner: web.AppRunner | None = None
         self.url = ""

@@ -1,7 +1,7 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright (never a downloaded browser).
 
-Logs in, sees the demo's alerts, watches a countdown tick, claims and resolves one, and checks that
-a hostile mention executes nothing. Screenshots go to test-artifacts/screenshots/ (printed) and the
+Logs in, sees the demo's alerts, watches a countdown tick, claims and resolves one, checks that a
+hostile mention executes nothing, and switches the interface to Persian (right to left). Screenshots go to test-artifacts/screenshots/ (printed) and the
 queue's also to docs/screenshots/queue.png for the README.
 """
 from __future__ import annotations
@@ -87,9 +87,17 @@ async def test_the_queue_in_chromium(tmp_path):
             await page.goto(f"{base}/alerts/{alert_id}")
             history = await page.locator("ol.events").inner_text()
             assert "claimed by sara" in history and "resolved by sara" in history
+            await page.goto(f"{base}/")
+            await page.click("a.lang")
+            await page.wait_for_selector("html[dir=rtl]")
+            assert "صف" in await page.locator("h1").inner_text()
+            await page.wait_for_timeout(1100)
+            assert "مانده" in await page.locator(".countdown").first.inner_text()
+            await page.screenshot(path=str(SHOTS / "queue-fa.png"), full_page=False)
         finally:
             await browser.close()
             await server.close()
     docs = ROOT / "docs" / "screenshots"
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copy(SHOTS / "queue.png", docs / "queue.png")
+    shutil.copy(SHOTS / "queue-fa.png", docs / "queue-fa.png")

@@ -106,3 +106,14 @@ async def test_metrics_and_sources_page(client):
     assert 'monitor_alerts{state="open"} 2.0' in body
     assert 'monitor_delivery_backlog{notifier="console"} 2.0' in body
     assert 'monitor_polls_total{source="feed"} 1.0' in body
+
+
+async def test_the_interface_switches_to_persian_with_rtl_and_solar_hijri_dates(client):
+    await login(client)
+    await client.get("/lang/fa")
+    html = await (await client.get("/")).text()
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "صف" in html and "برداشتن" in html and "شکایت نیست" in html
+    assert "اسفند ۱۴۰۴" in html, "1 March 2026 is 10 Esfand 1404"
+    await client.get("/lang/en")
+    assert '<html lang="en" dir="ltr">' in await (await client.get("/")).text()

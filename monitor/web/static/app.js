@@ -2,11 +2,15 @@
 // Content-Security-Policy allows only this file.
 "use strict";
 
-function formatLeft(seconds) {
+function formatLeft(seconds, el) {
   const abs = Math.abs(seconds);
   const h = Math.floor(abs / 3600), m = Math.floor((abs % 3600) / 60), s = Math.floor(abs % 60);
-  const text = (h ? h + "h " : "") + (h || m ? m + "m " : "") + s + "s";
-  return seconds >= 0 ? text + " left" : "overdue " + text;
+  let text = (h ? h + "h " : "") + (h || m ? m + "m " : "") + s + "s";
+  if (document.documentElement.lang === "fa") {
+    text = text.replace(/h/, " ساعت").replace(/m/, " دقیقه").replace(/s/, " ثانیه")
+      .replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+  }
+  return seconds >= 0 ? text + " " + (el.dataset.left || "left") : (el.dataset.overdue || "overdue") + " " + text;
 }
 
 function urgency(seconds) {
@@ -19,7 +23,7 @@ function urgency(seconds) {
 function tick() {
   document.querySelectorAll("[data-due]").forEach((el) => {
     const left = (Date.parse(el.dataset.due) - Date.now()) / 1000;
-    el.textContent = formatLeft(left);
+    el.textContent = formatLeft(left, el);
     const card = el.closest(".alert");
     if (card) {
       card.classList.remove("ok", "warn", "soon", "overdue");
