@@ -2,12 +2,14 @@
 
 The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
+from connectors.hackernews import HackerNewsConnector
 from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
 from connectors.telegram_channel import TelegramChannelConnector
 
 CONNECTORS = {
     "rss": RssConnector,
+    "hackernews": HackerNewsConnector,
     "telegram_bot": TelegramBotConnector,
     "telegram_channel": TelegramChannelConnector,
 }

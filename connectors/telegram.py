@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr
 from connectors.base import Connector, ConnectorOptions
 from connectors.errors import AuthError, BadResponse, RateLimited, SourceError, TransientError
 from connectors.http import request
+from connectors.jsonbody import parse_json
 from connectors.matching import BrandMatcher
 from monitor.models import RAW_CAP, Author, Batch, Mention
 
@@ -41,7 +42,7 @@ class TelegramBotConnector(Connector):
         url = f"{(self.options.base_url or API).rstrip('/')}/bot{token}/getUpdates"
         resp = await request(session, "GET", url, params=params, timeout=self.timeout + self.options.long_poll,
                              max_bytes=self.options.max_bytes, ok=(200, 400, 401, 403, 404, 409, 429, 500, 502))
-        body = _json(resp)
+        body = parse_json(resp)
         if not body.get("ok"):
             raise _error(resp.status, body)
         updates = body.get("result") or []
@@ -99,18 +100,6 @@ def _reply_to(msg: dict) -> str | None:
     if isinstance(reply, dict) and "message_id" in reply:
         return f"{(reply.get('chat') or msg.get('chat') or {}).get('id')}:{reply['message_id']}"
     return None
-
-
-def _json(resp) -> dict:
-    if resp.content_type != "application/json":
-        raise BadResponse(f"expected JSON, got {resp.content_type or 'no content type'}")
-    try:
-        body = json.loads(resp.text())
-    except json.JSONDecodeError as exc:
-        raise BadResponse(f"malformed JSON at line {exc.lineno} column {exc.colno}") from exc
-    if not isinstance(body, dict):
-        raise BadResponse("expected a JSON object")
-    return body
 
 
 def _error(status: int, body: dict) -> SourceError:
