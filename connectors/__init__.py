@@ -3,6 +3,7 @@
 The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
 from connectors.hackernews import HackerNewsConnector
+from connectors.mastodon import MastodonConnector
 from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
 from connectors.telegram_channel import TelegramChannelConnector
@@ -10,6 +11,7 @@ from connectors.telegram_channel import TelegramChannelConnector
 CONNECTORS = {
     "rss": RssConnector,
     "hackernews": HackerNewsConnector,
+    "mastodon": MastodonConnector,
     "telegram_bot": TelegramBotConnector,
     "telegram_channel": TelegramChannelConnector,
 }
