@@ -4,6 +4,7 @@ The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
+from connectors.reddit import RedditConnector
 from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
 from connectors.telegram_channel import TelegramChannelConnector
@@ -12,6 +13,7 @@ CONNECTORS = {
     "rss": RssConnector,
     "hackernews": HackerNewsConnector,
     "mastodon": MastodonConnector,
+    "reddit": RedditConnector,
     "telegram_bot": TelegramBotConnector,
     "telegram_channel": TelegramChannelConnector,
 }
