@@ -7,6 +7,7 @@ from connectors.mastodon import MastodonConnector
 from connectors.reddit import RedditConnector
 from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
+from connectors.x import XConnector
 from connectors.telegram_channel import TelegramChannelConnector
 
 CONNECTORS = {
@@ -14,6 +15,7 @@ CONNECTORS = {
     "hackernews": HackerNewsConnector,
     "mastodon": MastodonConnector,
     "reddit": RedditConnector,
+    "x": XConnector,
     "telegram_bot": TelegramBotConnector,
     "telegram_channel": TelegramChannelConnector,
 }
