@@ -7,6 +7,7 @@ from connectors.mastodon import MastodonConnector
 from connectors.reddit import RedditConnector
 from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
+from connectors.webhook_ingest import WebhookIngestConnector
 from connectors.x import XConnector
 from connectors.telegram_channel import TelegramChannelConnector
 
@@ -18,4 +19,5 @@ CONNECTORS = {
     "x": XConnector,
     "telegram_bot": TelegramBotConnector,
     "telegram_channel": TelegramChannelConnector,
+    "webhook": WebhookIngestConnector,
 }

@@ -88,13 +88,19 @@ class Daemon:
         log.info("daemon.stopped")
         return 0
 
+    @staticmethod
+    def _pushed(config: LoadedConfig) -> dict:
+        return {c.common.name: c.options for c in config.sources
+                if getattr(CONNECTORS[c.common.kind], "pushed", False)}
+
     async def _start_web(self) -> None:
         settings = self.config.settings.web
         if self.port is not None:
             settings = settings.model_copy(update={"port": self.port})
         teams = self.config.settings.teams
         web = WebServer(settings, self.store, self.clock, self.pipeline.notifiers, self.demo,
-                        timezone=teams[0].timezone if teams else "UTC")
+                        timezone=teams[0].timezone if teams else "UTC", ingest=self._pushed(self.config),
+                        on_ingest=self.pipeline.wakeup.set)
         try:
             await web.start()
         except OSError as exc:
@@ -109,7 +115,8 @@ class Daemon:
         settings = config.settings
         sources = self.demo_configured if self.demo else config.sources
         brand_terms = [t for b in settings.brands for t in b.terms]
-        self.runners = [self._runner(c, self.session, brand_terms) for c in sources]
+        self.runners = [self._runner(c, self.session, brand_terms) for c in sources
+                        if not getattr(CONNECTORS[c.common.kind], "pushed", False)]
         notifiers = [NOTIFIERS[c.common.kind](c.common.name, c.options) for c in config.notifiers]
         self.pipeline.ruleset = config.ruleset
         self.pipeline.notifiers = [n.name for n in notifiers]
@@ -125,6 +132,7 @@ class Daemon:
         self.senders = [OutboxSender(n, self.store, self.session, self.clock, link_base) for n in notifiers]
         if self.web:
             self.web.ctx.notifiers = self.pipeline.notifiers
+            self.web.ctx.ingest = self._pushed(config)
         self.config = config
 
     def _start_workers(self) -> list[asyncio.Task]:

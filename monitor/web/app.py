@@ -13,7 +13,7 @@ from monitor.web.auth import SESSION_COOKIE, Signer
 HERE = Path(__file__).parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
-PUBLIC = ("/healthz", "/login", "/static/")
+PUBLIC = ("/healthz", "/login", "/static/", "/ingest/")   # /ingest/ is verified by its HMAC signature
 
 
 @dataclass
@@ -25,6 +25,8 @@ class WebContext:
     notifiers: list[str] = field(default_factory=list)
     signer: Signer = field(default_factory=Signer)
     timezone: str = "UTC"                         # the team's, for every time shown
+    ingest: dict = field(default_factory=dict)    # pushed source name -> its options (secret, window)
+    on_ingest: object = None                      # called after mentions are stored (wakes the pipeline)
 
 
 CTX = web.AppKey("ctx", WebContext)
@@ -43,6 +45,7 @@ def create_app(ctx: WebContext) -> web.Application:
     api.add_routes(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)
     app.router.add_get("/healthz", healthz)
+    app.router.add_post("/ingest/{source}", ingest)
     from monitor.web.metrics import metrics
     app.router.add_get("/metrics", metrics)
     return app
@@ -87,6 +90,30 @@ async def authenticate(request: web.Request, handler):
             raise web.HTTPForbidden(text="CSRF token missing or wrong")
     request[USER], request[CSRF] = user, ctx.signer.csrf(cookie)
     return await handler(request)
+
+
+async def ingest(request: web.Request) -> web.Response:
+    """Verify, parse, store, answer quickly: the pipeline judges the mentions in its own time."""
+    from connectors.webhook_ingest import MAX_BODY, IngestError, parse_mentions, verify
+    ctx = request.app[CTX]
+    name = request.match_info["source"]
+    options = ctx.ingest.get(name)
+    if options is None:
+        raise web.HTTPNotFound(text="no such webhook source")
+    body = await request.content.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
+    now = ctx.clock.now()
+    try:
+        verify(request.headers, body, options.secret.get_secret_value(), now, options.replay_window)
+        mentions = parse_mentions(name, body, now)
+    except IngestError as exc:
+        return web.json_response({"error": str(exc)}, status=exc.status)
+    ctx.store.ensure_source(name, "webhook")
+    new = ctx.store.save_poll(name, mentions, None, {}, now, now)
+    if ctx.on_ingest:
+        ctx.on_ingest()
+    return web.json_response({"accepted": len(mentions), "new": len(new)}, status=202)
 
 
 async def healthz(request: web.Request) -> web.Response:
