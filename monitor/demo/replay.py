@@ -16,6 +16,7 @@ import yaml
 from aiohttp import web
 
 from monitor.clock import SystemClock, iso
+from monitor.httpserve import serve
 
 MENTIONS_FILE = Path(__file__).with_name("mentions.yaml")
 
@@ -56,13 +57,8 @@ class ReplayServer:
         app = web.Application()
         app.router.add_get("/feeds/{name}.atom", self._atom)
         app.router.add_get("/bot{token}/getUpdates", self._telegram)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, host, port)
-        await site.start()
+        self.runner, self.url = await serve(app, host, port)
         self.started = self.clock.now()
-        actual = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://{host}:{actual}"
         return self.url
 
     async def stop(self) -> None:

@@ -45,17 +45,21 @@ async def post_json(session: aiohttp.ClientSession, url: str, payload: dict, tim
         raise DeliveryError(f"{exc.__class__.__name__}") from exc
 
 
-class SlackOptions(NotifierOptions):
-    webhook_url: SecretStr                 # the incoming webhook's URL is itself the secret
+class ChatWebhookOptions(NotifierOptions):
+    webhook_url: SecretStr                 # an incoming webhook's URL is itself the secret
     timeout: float = Field(10, gt=0)
 
 
-class SlackNotifier(Notifier):
-    kind = "slack"
-    Options = SlackOptions
+class _ChatWebhook(Notifier):
+    """A chat service reached by POSTing one JSON payload to a secret webhook URL."""
+    Options = ChatWebhookOptions
+
+    @staticmethod
+    def payload(message: Message) -> dict:
+        raise NotImplementedError
 
     async def send(self, session, message: Message) -> None:
-        await post_json(session, self.options.webhook_url.get_secret_value(), slack_payload(message),
+        await post_json(session, self.options.webhook_url.get_secret_value(), self.payload(message),
                         self.options.timeout)
 
 
@@ -74,18 +78,9 @@ def slack_payload(message: Message) -> dict:
     }
 
 
-class TeamsOptions(NotifierOptions):
-    webhook_url: SecretStr
-    timeout: float = Field(10, gt=0)
-
-
-class TeamsNotifier(Notifier):
-    kind = "teams"
-    Options = TeamsOptions
-
-    async def send(self, session, message: Message) -> None:
-        await post_json(session, self.options.webhook_url.get_secret_value(), teams_payload(message),
-                        self.options.timeout)
+class SlackNotifier(_ChatWebhook):
+    kind = "slack"
+    payload = staticmethod(slack_payload)
 
 
 def teams_payload(message: Message) -> dict:
@@ -97,6 +92,11 @@ def teams_payload(message: Message) -> dict:
             "actions": [{"type": "Action.OpenUrl", "title": f"Open alert #{message.alert['id']}", "url": message.link}]}
     return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                                 "content": card}]}
+
+
+class TeamsNotifier(_ChatWebhook):
+    kind = "teams"
+    payload = staticmethod(teams_payload)
 
 
 def teams_escape(text: str) -> str:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from aiohttp import web
-
+from monitor.httpserve import serve
 from monitor.web.app import WebContext, create_app
 from monitor.web.auth import hash_password
 
@@ -26,12 +25,7 @@ class WebServer:
         self.url = ""
 
     async def start(self) -> str:
-        self.runner = web.AppRunner(create_app(self.ctx), access_log=None, shutdown_timeout=1.0)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, self.host, self.port)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://{self.host}:{port}"
+        self.runner, self.url = await serve(create_app(self.ctx), self.host, self.port)
         return self.url
 
     async def stop(self) -> None:

@@ -5,7 +5,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from monitor.clock import FakeClock
-from monitor.notifiers.chat import SlackNotifier, SlackOptions, slack_payload
+from monitor.notifiers.chat import SlackNotifier, ChatWebhookOptions, slack_payload
 from monitor.notifiers.outbox import OutboxSender
 from tests.notifiers.receivers import T0, Receiver, message, store_with_alerts
 
@@ -31,7 +31,7 @@ async def test_slack_outage_then_recovery_in_deadline_order(serve, session, tmp_
     server = await serve(app)
     store = store_with_alerts(tmp_path, "slack", [5, 40, 20])
     clock = FakeClock(T0)
-    sender = OutboxSender(SlackNotifier("slack", SlackOptions(webhook_url=SecretStr(f"{server.url}/services/T/B/X"))),
+    sender = OutboxSender(SlackNotifier("slack", ChatWebhookOptions(webhook_url=SecretStr(f"{server.url}/services/T/B/X"))),
                           store, session, clock, "http://127.0.0.1:8080")
     assert await sender.deliver_due() == 0
     clock.advance(3600)   # an hour down, in simulated time

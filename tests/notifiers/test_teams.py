@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import SecretStr
 
-from monitor.notifiers.chat import TeamsNotifier, TeamsOptions, teams_payload
+from monitor.notifiers.chat import TeamsNotifier, ChatWebhookOptions, teams_payload
 from tests.notifiers.receivers import Receiver, message
 
 
@@ -21,7 +21,7 @@ async def test_posts_the_card(serve, session):
     app = web.Application()
     app.router.add_post("/workflows/abc", receiver.handle)
     server = await serve(app)
-    await TeamsNotifier("teams", TeamsOptions(webhook_url=SecretStr(f"{server.url}/workflows/abc"))).send(
+    await TeamsNotifier("teams", ChatWebhookOptions(webhook_url=SecretStr(f"{server.url}/workflows/abc"))).send(
         session, message("my bag is lost"))
     [got] = receiver.accepted
     assert got["body"]["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
