@@ -7,7 +7,6 @@ posts were expected is reported rather than silently read as "nothing new".
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 from pydantic import Field

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import random
 from datetime import timedelta
-from typing import Awaitable, Callable
+from typing import Callable
 
 import aiohttp
 from tenacity import (AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt,

@@ -156,10 +156,10 @@ def _validate_sections(data: dict, issue) -> Settings | None:
         if key not in Settings.model_fields:
             issue((key,), "unknown key")
     ok = True
-    for name, field in Settings.model_fields.items():
+    for name, info in Settings.model_fields.items():
         if name in data:
             try:
-                TypeAdapter(field.annotation).validate_python(data[name])
+                TypeAdapter(info.annotation).validate_python(data[name])
             except ValidationError as exc:
                 ok = False
                 for err in exc.errors():

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import secrets
 
+from aiohttp import web
+
 from monitor.httpserve import serve
 from monitor.web.app import WebContext, create_app
 from monitor.web.auth import hash_password

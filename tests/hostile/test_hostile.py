@@ -107,5 +107,5 @@ def test_every_chat_format_escapes_and_caps(name, text):
     assert len(telegram) < 4096
     teams = json.dumps(teams_payload(msg), ensure_ascii=False)
     assert "](javascript" not in teams
-    for payload in (slack, teams):
-        assert len(json.dumps(payload, ensure_ascii=False)) < 40_000
+    for body in (slack, teams):
+        assert len(json.dumps(body, ensure_ascii=False)) < 40_000
