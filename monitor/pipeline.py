@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from monitor.learner import Learner
 from monitor.logsafe import safe
 from monitor.models import Mention, Verdict
 from monitor.queue import act
@@ -31,7 +32,11 @@ class Pipeline:
         self.own_handles = {h.lower().lstrip("@") for h in (own_handles or [])}
         self.max_age = max_age
         self.deadlines = Deadlines()
+        self.learner = Learner(store, clock, baseline=self._rules_alone)
         self.wakeup = asyncio.Event()
+
+    def _rules_alone(self, text: str) -> bool:
+        return self.ruleset.classify_text(text).complaint
 
     def _is_own(self, mention: Mention) -> bool:
         return mention.author.handle.lower().lstrip("@") in self.own_handles
@@ -51,6 +56,9 @@ class Pipeline:
 
     def judge(self, mention: Mention) -> Verdict:
         scores = analyze(mention.text, mention.lang)
+        learned = self.learner.probability(mention.text)
+        if learned is not None:
+            scores.extra["learned"] = learned
         verdict = self.ruleset.evaluate(mention, scores)
         if self._is_own(mention):
             # The brand's own posts are never complaints, whatever the rules say.
@@ -89,6 +97,7 @@ class Pipeline:
         while not stop.is_set():
             while self.process_pending():
                 await asyncio.sleep(0)  # let sources and the web server breathe between batches
+            self.learner.maybe_retrain()
             self.wakeup.clear()
             try:
                 await asyncio.wait_for(self.wakeup.wait(), timeout=idle)

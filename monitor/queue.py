@@ -44,4 +44,17 @@ def act(store: Store, alert_id: int, action: str, actor: str, now, *, note: str 
     to_state = ACTIONS[action]
     row = store.transition(alert_id, to_state, actor, now, allowed_from=TRANSITIONS[to_state],
                            note=note, notifiers=list(notifiers))
+    if action in TEAM_VERDICT and not actor.startswith("auto:"):
+        store.team_verdict(row["mention_id"], TEAM_VERDICT[action], actor, now)
     return alert_public(row)
+
+
+# What a person's move says about the mention, for learning: answering it means it was a complaint.
+TEAM_VERDICT = {"dismiss": False, "respond": True, "resolve": True}
+
+
+def mark_missed(store: Store, mention_id: int, actor: str, now) -> None:
+    """A mention the monitor did not flag that the team says was a complaint."""
+    if not store.rows("SELECT 1 FROM mentions WHERE id = ?", (mention_id,)):
+        raise KeyError(f"no mention {mention_id}")
+    store.team_verdict(mention_id, True, actor, now)

@@ -215,6 +215,8 @@ _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
     "sentiment": _range(lambda c: c.scores.sentiment.polarity, "sentiment"),
     "subjectivity": _range(lambda c: c.scores.sentiment.subjectivity, "subjectivity"),
     "complaint_score": _range(lambda c: c.scores.complaint, "complaint_score"),
+    # The team's own model (rules/learning.py); unknown until it has been trained on enough verdicts.
+    "learned": _range(lambda c: c.scores.extra.get("learned"), "learned"),
     "rating": _range(lambda c: c.mention.rating, "rating"),
     "followers": _range(lambda c: c.mention.author.followers, "followers"),
     "lang": _one_of(lambda c: c.scores.lang, "lang"),

@@ -84,6 +84,8 @@ def rules(args) -> int:
             print(f"FAIL {failure}")
         print(f"{total - len(failures)} of {total} rule examples pass across {len(ruleset.rules)} rules")
         return 1 if failures else 0
+    if args.action == "learn":
+        return _learn(args, ruleset)
     if not args.text:
         print("rules explain needs a text", file=sys.stderr)
         return 2
@@ -113,4 +115,18 @@ def hash_password_command(args) -> int:
         print("use at least 8 characters", file=sys.stderr)
         return 2
     print(hash_password(password))
+    return 0
+
+
+def _learn(args, ruleset) -> int:
+    """Train the team's model from its verdicts; with --report, what it changes under cross-validation."""
+    from monitor.learner import Learner
+    store = _open_store(args)
+    learner = Learner(store, SystemClock(), baseline=lambda text: ruleset.classify_text(text).complaint)
+    model = learner.retrain()
+    counts = model.docs
+    print(f"trained on {learner.trained_on} team verdicts ({counts['1']} complaints, {counts['0']} not); "
+          f"{'in use' if learner.enabled else 'not in use (needs 20 of each, and to agree with the team more than the rules)'}")
+    if args.report:
+        print(json.dumps(learner.report))
     return 0

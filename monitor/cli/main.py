@@ -46,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("hash-password", help="read a password on stdin, print the hash for web.users")
 
     rules = sub.add_parser("rules", help="test and explain the rules")
-    rules.add_argument("action", choices=["test", "explain"])
+    rules.add_argument("action", choices=["test", "explain", "learn"])
+    rules.add_argument("--report", action="store_true", help="with learn: cross-validated agreement")
+    rules.add_argument("--db", default=argparse.SUPPRESS)
     rules.add_argument("text", nargs="?")
     rules.add_argument("--lang")
     rules.add_argument("--config", default=argparse.SUPPRESS)

@@ -89,4 +89,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX deliveries_pending ON deliveries (notifier, state, due_at);
     """,
+    # 2: what the team says a mention is (learning from verdicts), and the model trained on it
+    """
+    CREATE TABLE team_verdicts (
+        mention_id INTEGER PRIMARY KEY REFERENCES mentions (id),
+        complaint INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE models (
+        name TEXT PRIMARY KEY,
+        trained_at TEXT NOT NULL,
+        examples INTEGER NOT NULL,
+        body TEXT NOT NULL
+    );
+    """,
 ]

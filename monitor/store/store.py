@@ -213,6 +213,27 @@ class Store:
     def events(self, alert_id: int) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM events WHERE alert_id = ? ORDER BY id", (alert_id,))
 
+    # --- learning from the team -------------------------------------------------------
+
+    def team_verdict(self, mention_id: int, complaint: bool, actor: str, now: datetime) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO team_verdicts (mention_id, complaint, actor, at) VALUES (?, ?, ?, ?)",
+                      (mention_id, int(complaint), actor, iso(now)))
+
+    def team_examples(self) -> list[tuple[str, bool]]:
+        rows = self.rows("SELECT m.text, v.complaint FROM team_verdicts v JOIN mentions m ON m.id = v.mention_id "
+                         "ORDER BY v.mention_id")
+        return [(r["text"], bool(r["complaint"])) for r in rows]
+
+    def save_model(self, name: str, body: str, examples: int, now: datetime) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO models (name, trained_at, examples, body) VALUES (?, ?, ?, ?)",
+                      (name, iso(now), examples, body))
+
+    def model(self, name: str) -> dict[str, Any] | None:
+        rows = self.rows("SELECT * FROM models WHERE name = ?", (name,))
+        return rows[0] if rows else None
+
     # --- outbox ----------------------------------------------------------------------
 
     def pending_deliveries(self, notifier: str, now: datetime, limit: int = 50) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/alerts/{id:\\d+}/{action}", alert_action)
     app.router.add_get("/api/mentions", mentions)
     app.router.add_get("/api/sources", sources)
+    app.router.add_post("/api/mentions/{id:\\d+}/missed", missed)
 
 
 async def alerts(request: web.Request) -> web.Response:
@@ -61,3 +62,14 @@ async def mentions(request: web.Request) -> web.Response:
 
 async def sources(request: web.Request) -> web.Response:
     return web.json_response({"sources": request.app[CTX].store.sources()})
+
+
+async def missed(request: web.Request) -> web.Response:
+    """Mark a mention the monitor let through as a complaint: a verdict the detector learns from."""
+    from monitor.queue import mark_missed
+    ctx = request.app[CTX]
+    try:
+        mark_missed(ctx.store, int(request.match_info["id"]), request[USER], ctx.clock.now())
+    except KeyError:
+        raise web.HTTPNotFound(text='{"error": "no such mention"}', content_type="application/json")
+    return web.json_response({"mention_id": int(request.match_info["id"]), "team_verdict": "complaint"})
