@@ -2,6 +2,7 @@
 
 The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
+from connectors.bluesky import BlueskyConnector
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
 from connectors.reddit import RedditConnector
@@ -20,4 +21,5 @@ CONNECTORS = {
     "telegram_bot": TelegramBotConnector,
     "telegram_channel": TelegramChannelConnector,
     "webhook": WebhookIngestConnector,
+    "bluesky": BlueskyConnector,
 }

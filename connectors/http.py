@@ -96,3 +96,59 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         return None
     now = now or datetime.now(timezone.utc)
     return max(0.0, (when - now).total_seconds())
+
+
+# Rate-limit headers differ per source (see CONNECTORS.md): the prefix and the reset's meaning.
+# Reddit and Mastodon say x-ratelimit-, X says x-rate-limit-, Bluesky the IETF draft's ratelimit-;
+# the reset is seconds-from-now (Reddit), an epoch (X, Bluesky) or an ISO-8601 time (Mastodon).
+RATE_LIMIT_PREFIXES = {"reddit": "x-ratelimit-", "mastodon": "x-ratelimit-", "x": "x-rate-limit-",
+                       "ietf": "ratelimit-"}
+
+
+@dataclass
+class RateLimit:
+    limit: float | None = None
+    remaining: float | None = None
+    reset_in: float | None = None      # seconds from now until the window resets
+
+    def quota(self) -> dict:
+        """What Batch.quota shows: only what the source actually said."""
+        shown = {"limit": self.limit, "remaining": self.remaining, "reset_in": self.reset_in}
+        return {k: (int(v) if v == int(v) else v) for k, v in shown.items() if v is not None}
+
+    def pause(self, low: float) -> float | None:
+        """Seconds to wait before the next poll when only `low` requests are left: slow down before a 429."""
+        if self.remaining is not None and self.remaining <= low and self.reset_in is not None:
+            return max(1.0, self.reset_in)
+        return None
+
+
+def read_rate_limit(headers, dialect: str, now: datetime | None = None) -> RateLimit:
+    prefix = RATE_LIMIT_PREFIXES[dialect]
+    return RateLimit(_number(headers.get(prefix + "limit")), _number(headers.get(prefix + "remaining")),
+                     reset_seconds(headers.get(prefix + "reset"), now))
+
+
+def reset_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A reset as seconds from now, whichever way the source wrote it."""
+    if not value:
+        return None
+    now = now or datetime.now(timezone.utc)
+    number = _number(value)
+    if number is not None:
+        # Nobody waits 30 years: a number this large is an epoch, a small one a delay.
+        return max(0.0, number - now.timestamp()) if number > 1e9 else max(0.0, number)
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
