@@ -55,29 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Subcommand -> (module, function). Imported only when used, so `classify` starts without the daemon's
+# web and notifier code.
+COMMANDS = {
+    "check": ("monitor.cli.commands", "check"),
+    "classify": ("monitor.cli.classify", "classify"),
+    "mentions": ("monitor.cli.commands", "mentions"),
+    "queue": ("monitor.cli.commands", "queue"),
+    "hash-password": ("monitor.cli.commands", "hash_password_command"),
+    "rules": ("monitor.cli.commands", "rules"),
+    None: ("monitor.daemon", "run_daemon"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
+    import importlib
     args = build_parser().parse_args(argv)
+    module, function = COMMANDS[args.command]
     try:
-        if args.command == "check":
-            from monitor.cli.commands import check
-            return check(args)
-        if args.command == "classify":
-            from monitor.cli.classify import classify
-            return classify(args)
-        if args.command == "mentions":
-            from monitor.cli.commands import mentions
-            return mentions(args)
-        if args.command == "queue":
-            from monitor.cli.commands import queue
-            return queue(args)
-        if args.command == "hash-password":
-            from monitor.cli.commands import hash_password_command
-            return hash_password_command(args)
-        if args.command == "rules":
-            from monitor.cli.commands import rules
-            return rules(args)
-        from monitor.daemon import run_daemon
-        return run_daemon(args)
+        return getattr(importlib.import_module(module), function)(args)
     except BrokenPipeError:  # `... | head` closed the pipe: not an error for a listing command
         sys.stderr.close()
         return 0
