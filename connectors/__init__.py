@@ -2,6 +2,7 @@
 
 The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
+from connectors.appstore import AppStoreConnector
 from connectors.bluesky import BlueskyConnector
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
@@ -22,4 +23,5 @@ CONNECTORS = {
     "telegram_channel": TelegramChannelConnector,
     "webhook": WebhookIngestConnector,
     "bluesky": BlueskyConnector,
+    "appstore": AppStoreConnector,
 }
