@@ -11,6 +11,7 @@ from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
 from connectors.webhook_ingest import WebhookIngestConnector
 from connectors.x import XConnector
+from connectors.youtube import YouTubeConnector
 from connectors.telegram_channel import TelegramChannelConnector
 
 CONNECTORS = {
@@ -24,4 +25,5 @@ CONNECTORS = {
     "webhook": WebhookIngestConnector,
     "bluesky": BlueskyConnector,
     "appstore": AppStoreConnector,
+    "youtube": YouTubeConnector,
 }
