@@ -6,6 +6,7 @@ from connectors.appstore import AppStoreConnector
 from connectors.bluesky import BlueskyConnector
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
+from connectors.mastodon_stream import MastodonStreamConnector
 from connectors.reddit import RedditConnector
 from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
@@ -26,4 +27,5 @@ CONNECTORS = {
     "bluesky": BlueskyConnector,
     "appstore": AppStoreConnector,
     "youtube": YouTubeConnector,
+    "mastodon_stream": MastodonStreamConnector,
 }
