@@ -2,14 +2,17 @@
 
 The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
+from connectors.appstore import AppStoreConnector
 from connectors.bluesky import BlueskyConnector
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
+from connectors.mastodon_stream import MastodonStreamConnector
 from connectors.reddit import RedditConnector
 from connectors.rss import RssConnector
 from connectors.telegram import TelegramBotConnector
 from connectors.webhook_ingest import WebhookIngestConnector
 from connectors.x import XConnector
+from connectors.youtube import YouTubeConnector
 from connectors.telegram_channel import TelegramChannelConnector
 
 CONNECTORS = {
@@ -22,4 +25,7 @@ CONNECTORS = {
     "telegram_channel": TelegramChannelConnector,
     "webhook": WebhookIngestConnector,
     "bluesky": BlueskyConnector,
+    "appstore": AppStoreConnector,
+    "youtube": YouTubeConnector,
+    "mastodon_stream": MastodonStreamConnector,
 }

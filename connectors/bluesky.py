@@ -22,7 +22,8 @@ from connectors.errors import AuthError, BadResponse, RateLimited
 from connectors.http import Response, read_rate_limit, request
 from connectors.jsonbody import parse_json
 from connectors.matching import Query, make_matcher
-from monitor.clock import iso, parse_iso
+from monitor.clock import iso
+from monitor.clock import parse_iso as _parse_iso
 from monitor.models import RAW_CAP, Author, Batch, Mention
 
 PDS = "https://bsky.social"
@@ -92,7 +93,8 @@ class BlueskyConnector(Connector):
         return Batch(mentions, {"since": since, "seen": seen[-SEEN_CAP:]}, retry_after=pause, quota=quota)
 
     async def _search(self, session, q: str, since: str | None):
-        start = parse_iso(since) - OVERLAP if since else self.clock.now() - timedelta(seconds=self.options.lookback)
+        known = parse_iso(since)
+        start = known - OVERLAP if known else self.clock.now() - timedelta(seconds=self.options.lookback)
         params = {"q": q, "sort": "latest", "limit": "100", "since": iso(start)}
         if self.options.lang:
             params["lang"] = self.options.lang
@@ -231,4 +233,12 @@ def jwt_expiry(token: str) -> datetime | None:
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         return datetime.fromtimestamp(int(claims["exp"]), tz=timezone.utc)
     except (IndexError, ValueError, KeyError, TypeError):
+        return None
+
+
+def parse_iso(text) -> datetime | None:
+    """Dates from the wire: unreadable ones are treated as missing rather than failing the poll."""
+    try:
+        return _parse_iso(text) if isinstance(text, str) else None
+    except ValueError:
         return None
