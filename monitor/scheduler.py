@@ -47,6 +47,9 @@ class SourceRunner:
         return self.connector.name
 
     async def run_forever(self, stop: asyncio.Event) -> None:
+        if hasattr(self.connector, "stream"):
+            await self.stream_forever(stop)
+            return
         while not stop.is_set():
             try:
                 delay = await self.poll_once()
@@ -57,6 +60,42 @@ class SourceRunner:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
             except asyncio.TimeoutError:
                 pass
+
+    async def stream_forever(self, stop: asyncio.Event) -> None:
+        """A streaming source: every batch is stored as it arrives; a broken stream is restarted
+        after a backoff, from the stored cursor, so nothing is lost or taken twice."""
+        while not stop.is_set():
+            try:
+                async for batch in self.connector.stream(self.session, self.store.cursor(self.name)):
+                    self._stored(batch, 0)
+                    if stop.is_set():
+                        return
+                delay = self.interval
+            except asyncio.CancelledError:
+                raise
+            except SourceError as exc:
+                delay = self._failed(str(exc) or exc.__class__.__name__, getattr(exc, "retry_after", None))
+            except StoreError as exc:
+                log.error("store.unavailable source=%s error=%r", self.name, str(exc))
+                delay = self.interval
+            except Exception as exc:  # a connector bug is contained to its source
+                log.exception("source.crashed source=%s", self.name)
+                delay = self._failed(f"internal error: {exc.__class__.__name__}: {exc}", None)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            except asyncio.TimeoutError:
+                pass
+
+    def _stored(self, batch: Batch, delay: float) -> None:
+        now = self.clock.now()
+        new_ids = self.store.save_poll(self.name, batch.mentions, batch.cursor, batch.quota, now,
+                                       now + timedelta(seconds=delay))
+        if self.failing:
+            log.info("source.recovered source=%s", self.name)
+            self.failing = False
+        if new_ids:
+            log.info("source.polled source=%s new=%d", self.name, len(new_ids))
+            self.on_new()
 
     async def poll_once(self) -> float:
         """Poll, store, and return how long to wait before the next poll."""
@@ -71,19 +110,11 @@ class SourceRunner:
             log.exception("source.crashed source=%s", self.name)
             return self._failed(f"internal error: {exc.__class__.__name__}: {exc}", None)
         delay = self._next_delay(batch.retry_after)
-        now = self.clock.now()
         try:
-            new_ids = self.store.save_poll(self.name, batch.mentions, batch.cursor, batch.quota,
-                                           now, now + timedelta(seconds=delay))
+            self._stored(batch, delay)
         except StoreError as exc:
             log.error("store.write_failed source=%s error=%r", self.name, str(exc))
             return min(self.max_interval, self.interval)
-        if self.failing:
-            log.info("source.recovered source=%s", self.name)
-            self.failing = False
-        if new_ids:
-            log.info("source.polled source=%s new=%d", self.name, len(new_ids))
-            self.on_new()
         return delay
 
     async def _fetch_with_retries(self, cursor) -> Batch:

@@ -121,3 +121,36 @@ async def test_a_hanging_source_never_delays_another(serve, session, store):
     await asyncio.gather(*tasks, return_exceptions=True)
     assert elapsed < 2.5, f"the fast source waited {elapsed:.1f}s behind the hanging one"
     assert store.rows("SELECT native_id FROM mentions WHERE source = 'fast'") == [{"native_id": "a"}]
+
+
+class Streaming(Connector):
+    """Yields two batches, then breaks like a dropped connection; resumes from the stored cursor."""
+    kind = "streaming"
+
+    def __init__(self, name):
+        super().__init__(name, None)
+        self.cursors = []
+
+    async def fetch(self, session, cursor):
+        return Batch([], cursor)
+
+    async def stream(self, session, cursor):
+        self.cursors.append(cursor)
+        start = (cursor or {}).get("n", 0)
+        for n in (start + 1, start + 2):
+            yield Batch([Mention(source="s", native_id=str(n), text=f"acme {n}", published_at=T0)], {"n": n})
+        raise TransientError("stream dropped")
+
+
+async def test_a_streaming_source_stores_as_it_goes_and_resumes_from_its_cursor(store):
+    c = Streaming("s")
+    r = SourceRunner(c, store, session=None, interval=0.01, jitter=0, max_interval=0.05, clock=FakeClock(T0))
+    stop = asyncio.Event()
+    task = asyncio.create_task(r.run_forever(stop))
+    while store.rows("SELECT COUNT(*) n FROM mentions")[0]["n"] < 6:
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(task, 2)
+    assert c.cursors[:3] == [None, {"n": 2}, {"n": 4}], "each reconnect resumes where the last stopped"
+    ids = [r["native_id"] for r in store.rows("SELECT native_id FROM mentions ORDER BY id")]
+    assert ids[:6] == ["1", "2", "3", "4", "5", "6"]
