@@ -69,7 +69,8 @@ class TelegramBotConnector(Connector):
         return Mention(
             source=self.name, native_id=f"{chat.get('id')}:{msg.get('message_id')}", text=text,
             url=message_url(chat, msg.get("message_id")), author=_author(msg, chat), published_at=published,
-            thread_id=str(chat.get("id")), kind=self.kind, fetched_at=self.clock.now(),
+            # A group is one long conversation, not a thread: only a reply chain is.
+            thread_id=_reply_to(msg), kind=self.kind, fetched_at=self.clock.now(),
             reply_to=_reply_to(msg), raw=json.dumps(update, ensure_ascii=False)[:RAW_CAP],
         )
 

@@ -56,7 +56,7 @@ class TelegramChannelConnector(Connector):
                 source=self.name, native_id=f"{self.options.channel}/{post_id}", text=post["text"],
                 url=f"https://t.me/{self.options.channel}/{post_id}", published_at=published,
                 author=Author(handle=self.options.channel, name=post["author"] or self.options.channel),
-                thread_id=self.options.channel, kind=self.kind, fetched_at=self.clock.now(),
+                kind=self.kind, fetched_at=self.clock.now(),
                 engagement={"views": post["views"]} if post["views"] is not None else {},
             ))
         return Batch(mentions, {"last_id": newest})

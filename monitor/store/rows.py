@@ -69,7 +69,7 @@ def alert_public(r: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": r["id"], "mention_id": r["mention_id"], "state": r["state"], "priority": r["priority"],
         "team": r["team"], "due_at": r["due_at"], "created_at": r["created_at"],
-        "updated_at": r["updated_at"], "assignee": r["assignee"],
+        "updated_at": r["updated_at"], "assignee": r["assignee"], "mentions_count": r.get("mentions_count", 1),
         "rules": json.loads(r["rules"]), "tags": json.loads(r["tags"]),
         "explanation": json.loads(r["explanation"]),
     }

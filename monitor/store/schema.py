@@ -104,4 +104,10 @@ MIGRATIONS: list[str] = [
         body TEXT NOT NULL
     );
     """,
+    # 3: incidents: several complaints by one author or in one thread become one alert with a count
+    """
+    ALTER TABLE alerts ADD COLUMN mentions_count INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE mentions ADD COLUMN incident_alert_id INTEGER;
+    CREATE INDEX mentions_author ON mentions (source, author_handle);
+    """,
 ]

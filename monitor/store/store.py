@@ -27,6 +27,8 @@ class StoreError(Exception):
 
 
 class Store:
+    group_window = 3600.0   # seconds: a complaint this close to an open one from the same author joins it
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
@@ -157,6 +159,14 @@ class Store:
                   (iso(now), int(verdict.complaint), verdict_to_json(verdict), mention.id))
         if not verdict.complaint:
             return None
+        incident = self._open_incident(c, mention)
+        if incident is not None:
+            # Noise control: the team already has this person's (or this thread's) complaint open.
+            c.execute("UPDATE alerts SET mentions_count = mentions_count + 1, updated_at = ? WHERE id = ?",
+                      (iso(now), incident))
+            c.execute("UPDATE mentions SET incident_alert_id = ? WHERE id = ?", (incident, mention.id))
+            self._event(c, incident, now, "monitor", "grouped", None, None, f"mention {mention.id}", [], iso(now))
+            return None
         due = verdict.due_at or mention.published_at + timedelta(seconds=verdict.respond_within)
         cur = c.execute(
             """INSERT OR IGNORE INTO alerts (mention_id, state, priority, team, due_at, created_at,
@@ -168,6 +178,20 @@ class Store:
             return None
         self._event(c, cur.lastrowid, now, "monitor", "created", None, "open", "", notifiers, iso(due))
         return cur.lastrowid
+
+    def _open_incident(self, c, mention: Mention) -> int | None:
+        """An active alert from the same author, or in the same thread, posted within the window."""
+        if not (mention.author.handle or mention.thread_id):
+            return None
+        since = iso(mention.published_at - timedelta(seconds=self.group_window))
+        row = c.execute(
+            """SELECT a.id FROM alerts a JOIN mentions m ON m.id = a.mention_id
+               WHERE a.state IN ('open', 'claimed') AND m.source = ? AND m.published_at >= ? AND m.id != ?
+                 AND ((? != '' AND m.author_handle = ?) OR (? IS NOT NULL AND m.thread_id = ? AND m.thread_id != ''))
+               ORDER BY a.id LIMIT 1""",
+            (mention.source, since, mention.id, mention.author.handle, mention.author.handle,
+             mention.thread_id, mention.thread_id)).fetchone()
+        return row["id"] if row else None
 
     # --- alerts and events -------------------------------------------------------
 
