@@ -85,11 +85,11 @@ def test_a_second_complaint_from_the_same_author_joins_the_open_alert(tmp_path):
     from datetime import timedelta
     p = pipeline(tmp_path)
     sara = Author(handle="sara_k")
-    add(p, Mention(source="feed", native_id="1", published_at=T0, author=sara, text="my parcel never arrived"),
+    add(p, Mention(source="feed", native_id="1", published_at=T0, author=sara, text="my parcel never arrived, still waiting"),
         Mention(source="feed", native_id="2", published_at=T0 + timedelta(minutes=10), author=sara,
                 text="still waiting for my parcel!! no reply"),
         Mention(source="feed", native_id="3", published_at=T0 + timedelta(minutes=12), author=Author(handle="omid"),
-                text="my parcel never arrived either"))
+                text="my parcel never arrived either, terrible service"))
     p.drain()
     alerts = p.store.rows("SELECT * FROM alerts ORDER BY id")
     assert [a["mentions_count"] for a in alerts] == [2, 1], "one alert with a count, not a flood"
