@@ -4,6 +4,7 @@ The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
 from connectors.appstore import AppStoreConnector
 from connectors.bluesky import BlueskyConnector
+from connectors.bluesky_jetstream import JetstreamConnector
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
 from connectors.mastodon_stream import MastodonStreamConnector
@@ -28,4 +29,5 @@ CONNECTORS = {
     "appstore": AppStoreConnector,
     "youtube": YouTubeConnector,
     "mastodon_stream": MastodonStreamConnector,
+    "bluesky_jetstream": JetstreamConnector,
 }
