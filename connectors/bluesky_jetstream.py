@@ -22,7 +22,7 @@ import aiohttp
 from pydantic import Field
 
 from connectors.base import Connector, ConnectorOptions
-from connectors.errors import TransientError
+from connectors.errors import SourceError, TransientError
 from connectors.http import USER_AGENT
 from connectors.matching import make_matcher
 from monitor.clock import parse_iso
@@ -48,8 +48,6 @@ class JetstreamConnector(Connector):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.matcher = make_matcher(self.brand_terms, self.options.query)
-        if self.matcher is None:
-            raise ValueError("Jetstream needs brand terms or a query: the whole firehose is not a queue")
         self.connections = 0
         self.last_error: str | None = None     # why the last connection failed; None while connected
 
@@ -70,6 +68,8 @@ class JetstreamConnector(Connector):
         return Batch(mentions, last)
 
     async def stream(self, session: aiohttp.ClientSession, cursor: dict | None) -> AsyncIterator[Batch]:
+        if self.matcher is None:    # a failing source, not a crashed daemon (STYLE 6)
+            raise SourceError("Jetstream needs brand terms or a query: the whole firehose is not a queue")
         done = (cursor or {}).get("time_us")
         while True:
             try:

@@ -95,9 +95,10 @@ async def test_language_filter(serve, session):
     assert [m.lang for m in batch.mentions] == ["ar"]
 
 
-def test_the_whole_firehose_is_refused():
-    with pytest.raises(ValueError, match="brand terms or a query"):
-        JetstreamConnector("jet", JetstreamOptions())
+async def test_the_whole_firehose_is_refused(session):
+    from connectors.errors import SourceError
+    with pytest.raises(SourceError, match="brand terms or a query"):
+        await JetstreamConnector("jet", JetstreamOptions()).fetch(session, None)
 
 
 async def test_an_unreachable_jetstream_is_a_failed_poll_not_an_empty_one(session):
