@@ -5,6 +5,7 @@ The registry is an explicit dict: a kind named in settings.yaml must be here.
 from connectors.appstore import AppStoreConnector
 from connectors.bluesky import BlueskyConnector
 from connectors.bluesky_jetstream import JetstreamConnector
+from connectors.googleplay import GooglePlayConnector
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
 from connectors.mastodon_stream import MastodonStreamConnector
@@ -30,4 +31,5 @@ CONNECTORS = {
     "youtube": YouTubeConnector,
     "mastodon_stream": MastodonStreamConnector,
     "bluesky_jetstream": JetstreamConnector,
+    "googleplay": GooglePlayConnector,
 }
