@@ -16,6 +16,7 @@ from connectors.webhook_ingest import WebhookIngestConnector
 from connectors.x import XConnector
 from connectors.youtube import YouTubeConnector
 from connectors.telegram_channel import TelegramChannelConnector
+from connectors.trustpilot import TrustpilotConnector
 
 CONNECTORS = {
     "rss": RssConnector,
@@ -32,4 +33,5 @@ CONNECTORS = {
     "mastodon_stream": MastodonStreamConnector,
     "bluesky_jetstream": JetstreamConnector,
     "googleplay": GooglePlayConnector,
+    "trustpilot": TrustpilotConnector,
 }
