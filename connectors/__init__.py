@@ -4,6 +4,8 @@ The registry is an explicit dict: a kind named in settings.yaml must be here.
 """
 from connectors.appstore import AppStoreConnector
 from connectors.bluesky import BlueskyConnector
+from connectors.bluesky_jetstream import JetstreamConnector
+from connectors.googleplay import GooglePlayConnector
 from connectors.hackernews import HackerNewsConnector
 from connectors.mastodon import MastodonConnector
 from connectors.mastodon_stream import MastodonStreamConnector
@@ -14,6 +16,7 @@ from connectors.webhook_ingest import WebhookIngestConnector
 from connectors.x import XConnector
 from connectors.youtube import YouTubeConnector
 from connectors.telegram_channel import TelegramChannelConnector
+from connectors.trustpilot import TrustpilotConnector
 
 CONNECTORS = {
     "rss": RssConnector,
@@ -28,4 +31,7 @@ CONNECTORS = {
     "appstore": AppStoreConnector,
     "youtube": YouTubeConnector,
     "mastodon_stream": MastodonStreamConnector,
+    "bluesky_jetstream": JetstreamConnector,
+    "googleplay": GooglePlayConnector,
+    "trustpilot": TrustpilotConnector,
 }

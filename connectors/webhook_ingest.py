@@ -15,11 +15,13 @@ import hashlib
 import hmac
 import json
 from datetime import datetime
-from typing import ClassVar, Mapping
+from typing import Callable, ClassVar, Mapping
 
+from multidict import CIMultiDict
 from pydantic import Field, SecretStr
 
 from connectors.base import Connector, ConnectorOptions
+from connectors.text import html_to_text
 from monitor.clock import parse_iso
 from monitor.models import RAW_CAP, Author, Mention
 
@@ -101,3 +103,34 @@ def _time(value) -> datetime | None:
         return parse_iso(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def verify_and_parse(headers: Mapping[str, str], body: bytes, secret: str, now: datetime,
+                     seen_ids: "set[str] | Callable[[str], bool]", *, source: str = "webhook",
+                     window: int = 300) -> list[Mention]:
+    """Everything POST /ingest/<source> does before storing: size, signature on the raw bytes, replay
+    window, idempotency on the delivery id, then the payload. Raises IngestError (with its HTTP status).
+
+    A delivery id already seen returns [] (answer 2xx: the sender retried something we have). The id
+    is webhook-id, or X-GitHub-Delivery / X-Delivery-Id for X-Hub-Signature-256 senders; it is
+    recorded only once the payload parsed, so a fixed re-send of a broken delivery still gets in.
+    `seen_ids` is a set, or a callable that answers "seen before?" and records the id.
+    """
+    if len(body) > MAX_BODY:
+        raise IngestError(413, f"body of {len(body)} bytes is over the {MAX_BODY} byte cap")
+    if not secret:
+        raise IngestError(500, "no secret configured for this source")
+    headers = CIMultiDict(headers)            # header names are case-insensitive whatever the caller passes
+    verify(headers, body, secret, now, window)
+    delivery = next((headers[h] for h in ("webhook-id", "X-GitHub-Delivery", "X-Delivery-Id") if headers.get(h)), None)
+    if delivery and isinstance(seen_ids, (set, frozenset)) and delivery in seen_ids:
+        return []
+    mentions = parse_mentions(source, body, now)
+    for mention in mentions:
+        mention.text = html_to_text(mention.text)     # pushed text may carry markup; the queue shows plain text
+    if delivery:
+        if isinstance(seen_ids, set):
+            seen_ids.add(delivery)
+        elif callable(seen_ids) and seen_ids(delivery):
+            return []
+    return mentions

@@ -76,3 +76,67 @@ async def test_a_bad_payload_and_an_unknown_source(client):
     body = b'{"text": "no id"}'
     assert (await client.post("/ingest/crm", data=body, headers=standard_headers(body))).status == 400
     assert (await client.post("/ingest/nope", data=body, headers=standard_headers(body))).status == 404
+
+
+# verify_and_parse: the pure function, with delivery-id idempotency (no web server needed)
+
+def hub_headers(body: bytes, secret: str = "It's a Secret to Everybody", delivery="d-1") -> dict:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"x-hub-signature-256": f"sha256={digest}", "x-github-delivery": delivery}   # lower case on purpose
+
+
+def test_verify_and_parse_accepts_the_github_vector_with_lowercase_headers():
+    from connectors.webhook_ingest import verify_and_parse
+    headers = {"x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"}
+    with pytest.raises(IngestError, match="not JSON") as info:        # the signature held; the body is not ours
+        verify_and_parse(headers, b"Hello, World!", "It's a Secret to Everybody", NOW, set())
+    assert info.value.status == 400
+
+
+class SeenInStore:
+    """What the lead's store would pass: answers "seen before?" and records the id."""
+
+    def __init__(self):
+        self.ids: set[str] = set()
+
+    def __call__(self, delivery: str) -> bool:
+        seen = delivery in self.ids
+        self.ids.add(delivery)
+        return seen
+
+
+DELIVERIES = {
+    # name: (seen_ids factory, second delivery's result length)
+    "a set remembers the delivery id": (set, 0),
+    "a callable decides": (SeenInStore, 0),
+}
+
+
+@pytest.mark.parametrize("factory,again", DELIVERIES.values(), ids=DELIVERIES.keys())
+def test_verify_and_parse_is_idempotent_on_the_delivery_id(factory, again):
+    from connectors.webhook_ingest import verify_and_parse
+    seen = factory()
+    body = json.dumps({"id": "m1", "text": "<p>order &amp; refund</p>", "rating": 2}).encode()
+    [mention] = verify_and_parse(standard_headers(body), body, SECRET, NOW, seen, source="crm")
+    assert (mention.source, mention.text, mention.rating) == ("crm", "order & refund", 2.0)
+    assert len(verify_and_parse(standard_headers(body), body, SECRET, NOW, seen, source="crm")) == again
+
+
+REFUSALS = {
+    # name: (headers, body, secret, status, words)
+    "bad hub signature": (lambda b: hub_headers(b, secret="nope"), b'{"id":"1","text":"x"}', "It's a Secret to Everybody", 401, "does not match"),
+    "stale timestamp": (lambda b: standard_headers(b, stamp=int(NOW.timestamp()) - 301), b'{"id":"1","text":"x"}', SECRET, 401, "replay window"),
+    "unsigned": (lambda b: {}, b'{"id":"1","text":"x"}', SECRET, 401, "no signature"),
+    "oversized": (lambda b: {}, b" " * (1024 * 1024 + 1), SECRET, 413, "byte cap"),
+    "bad encoding": (lambda b: hub_headers(b), b'{"id":"1","text":"\xff"}', "It's a Secret to Everybody", 400, "not JSON"),
+    "no secret configured": (lambda b: {}, b"{}", "", 500, "no secret"),
+}
+
+
+@pytest.mark.parametrize("headers,body,secret,status,words", REFUSALS.values(), ids=REFUSALS.keys())
+def test_verify_and_parse_refusals(headers, body, secret, status, words):
+    from connectors.webhook_ingest import verify_and_parse
+    seen: set[str] = set()
+    with pytest.raises(IngestError, match=words) as info:
+        verify_and_parse(headers(body), body, secret, NOW, seen)
+    assert info.value.status == status and not seen, "a refused delivery is not remembered"
