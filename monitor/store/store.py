@@ -180,17 +180,21 @@ class Store:
         return cur.lastrowid
 
     def _open_incident(self, c, mention: Mention) -> int | None:
-        """An active alert from the same author, or in the same thread, posted within the window."""
+        """An active alert from the same author, or in the same thread, posted within the window; or the
+        same text by the same author on another source (one post cross-posted is one incident)."""
         if not (mention.author.handle or mention.thread_id):
             return None
         since = iso(mention.published_at - timedelta(seconds=self.group_window))
         row = c.execute(
             """SELECT a.id FROM alerts a JOIN mentions m ON m.id = a.mention_id
-               WHERE a.state IN ('open', 'claimed') AND m.source = ? AND m.published_at >= ? AND m.id != ?
-                 AND ((? != '' AND m.author_handle = ?) OR (? IS NOT NULL AND m.thread_id = ? AND m.thread_id != ''))
+               WHERE a.state IN ('open', 'claimed') AND m.published_at >= ? AND m.id != ?
+                 AND ((m.source = ? AND ((? != '' AND m.author_handle = ?)
+                                         OR (? IS NOT NULL AND m.thread_id = ? AND m.thread_id != '')))
+                      OR (? != '' AND m.author_handle = ? AND m.text = ?))
                ORDER BY a.id LIMIT 1""",
-            (mention.source, since, mention.id, mention.author.handle, mention.author.handle,
-             mention.thread_id, mention.thread_id)).fetchone()
+            (since, mention.id, mention.source, mention.author.handle, mention.author.handle,
+             mention.thread_id, mention.thread_id, mention.author.handle, mention.author.handle,
+             mention.text)).fetchone()
         return row["id"] if row else None
 
     # --- alerts and events -------------------------------------------------------

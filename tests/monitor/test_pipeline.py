@@ -95,3 +95,15 @@ def test_a_second_complaint_from_the_same_author_joins_the_open_alert(tmp_path):
     assert [a["mentions_count"] for a in alerts] == [2, 1], "one alert with a count, not a flood"
     assert [e["kind"] for e in p.store.events(alerts[0]["id"])] == ["created", "grouped"]
     assert p.store.rows("SELECT COUNT(*) n FROM deliveries")[0]["n"] == 2, "the grouped one pages nobody again"
+
+
+def test_the_same_post_on_two_sources_is_one_incident(tmp_path):
+    p = pipeline(tmp_path)
+    p.store.ensure_source("telegram", "telegram_bot")
+    text = "my parcel never arrived, still waiting @acme"
+    add(p, Mention(source="feed", native_id="1", published_at=T0, author=Author(handle="sara_k"), text=text))
+    p.store.save_poll("telegram", [Mention(source="telegram", native_id="9", published_at=T0,
+                                           author=Author(handle="sara_k"), text=text)], None, {}, T0, T0)
+    p.drain()
+    [alert] = p.store.rows("SELECT * FROM alerts")
+    assert alert["mentions_count"] == 2
