@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import aiohttp
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from connectors.matching import BrandMatcher, Matcher, Query, QueryError
 from monitor.clock import SystemClock
 from monitor.models import Batch
 
@@ -23,6 +24,21 @@ class ConnectorOptions(BaseModel):
     base_url: str | None = None                  # self-hosted instances, mirrors, tests
     lookback: int = Field(86400, ge=0)           # first run: only items younger than this (seconds)
     max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    # Our own filter, the same on every source (README_SOURCES.md, "the query language"). `match`
+    # wins when set; otherwise `require_terms` keeps only items naming one of the brand's terms.
+    # A source's own search string, where it has one, is `query` and is written in its dialect.
+    match: str | None = None
+    require_terms: bool = False
+
+    @field_validator("match")
+    @classmethod
+    def _match_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                Query(value)
+            except QueryError as exc:
+                raise ValueError(f"not a valid query: {exc}") from exc
+        return value
 
 
 class Connector:
@@ -36,6 +52,26 @@ class Connector:
         self.brand_terms = brand_terms or []
         self.timeout = timeout
         self.clock = clock or SystemClock()
+        self._matcher: Matcher | None = None
+
+    def fallback_terms(self) -> list[str]:
+        """Terms to match when the brand has none configured (a kind with its own query overrides)."""
+        return []
+
+    @property
+    def matcher(self) -> Matcher | None:
+        """The local filter (built once): `match`, else the brand's terms when required, else none."""
+        if self._matcher is None:
+            if self.options.match:
+                self._matcher = Query(self.options.match)
+            elif self.options.require_terms and (self.brand_terms or self.fallback_terms()):
+                self._matcher = BrandMatcher(self.brand_terms or self.fallback_terms())
+        return self._matcher
+
+    def keeps(self, text: str) -> bool:
+        """Whether an item passes the local filter; with no filter everything from the source counts."""
+        matcher = self.matcher
+        return matcher is None or matcher.matches(text)
 
     async def fetch(self, session: aiohttp.ClientSession, cursor: dict[str, Any] | None) -> Batch:
         raise NotImplementedError

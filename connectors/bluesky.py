@@ -21,7 +21,7 @@ from connectors.base import Connector, ConnectorOptions
 from connectors.errors import AuthError, BadResponse, RateLimited
 from connectors.http import Response, read_rate_limit, request
 from connectors.jsonbody import parse_json
-from connectors.matching import Query, make_matcher
+from connectors.matching import Query
 from monitor.clock import iso
 from monitor.clock import parse_iso as _parse_iso
 from monitor.models import RAW_CAP, Author, Batch, Mention
@@ -37,7 +37,7 @@ class BlueskyOptions(ConnectorOptions):
     identifier: str = Field(min_length=1)      # handle or e-mail of the account the app password belongs to
     app_password: SecretStr
     searches: list[str] = []                   # what to send to searchPosts; default: the brand's terms
-    query: str | None = None                   # local re-check in the query language; default: brand terms
+    require_terms: bool = True                 # Bluesky's search stems: re-check hits (or set `match`)
     lang: str | None = None                    # e.g. "fa": only posts tagged with this language
     max_pages: int = Field(5, ge=1, le=20)
     followers: bool = True                     # join followersCount via getProfiles (one call per 25 authors)
@@ -53,7 +53,6 @@ class BlueskyConnector(Connector):
         self._refresh: str | None = None
         self._expires: datetime | None = None
         self.logins = 0                      # createSession calls; shown in quota, watched by tests
-        self.matcher = make_matcher(self.brand_terms, self.options.query)
 
     @property
     def base(self) -> str:
@@ -62,7 +61,7 @@ class BlueskyConnector(Connector):
     def searches(self) -> list[str]:
         if self.options.searches:
             return self.options.searches
-        return Query(self.options.query).terms() if self.options.query else list(self.brand_terms)
+        return Query(self.options.match).terms() if self.options.match else list(self.brand_terms)
 
     async def fetch(self, session, cursor):
         cursor = dict(cursor or {})
@@ -84,7 +83,7 @@ class BlueskyConnector(Connector):
                 seen.append(mention.native_id)
                 if first_run and self.too_old(mention.published_at, None):
                     continue
-                if self.matcher is None or self.matcher.matches(mention.text):
+                if self.keeps(mention.text):
                     mentions.append(mention)
                     dids[mention.native_id] = (post.get("author") or {}).get("did")
         if self.options.followers and mentions:

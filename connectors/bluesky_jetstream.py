@@ -24,7 +24,6 @@ from pydantic import Field
 from connectors.base import Connector, ConnectorOptions
 from connectors.errors import SourceError, TransientError
 from connectors.http import USER_AGENT
-from connectors.matching import make_matcher
 from monitor.clock import parse_iso
 from monitor.models import RAW_CAP, Author, Batch, Mention
 
@@ -32,7 +31,7 @@ JETSTREAM = "wss://jetstream2.us-east.bsky.network"
 
 
 class JetstreamOptions(ConnectorOptions):
-    query: str | None = None                    # default: the brand's terms (any of them)
+    require_terms: bool = True                  # the firehose is everything: keep the brand's posts only
     langs: list[str] = []                       # keep only posts tagged with one of these, e.g. ["fa", "ar"]
     rewind: float = Field(5, ge=0)              # seconds replayed on reconnect
     checkpoint_every: int = Field(1000, ge=1)   # events between cursor-only batches
@@ -47,7 +46,6 @@ class JetstreamConnector(Connector):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.matcher = make_matcher(self.brand_terms, self.options.query)
         self.connections = 0
         self.last_error: str | None = None     # why the last connection failed; None while connected
 
@@ -69,7 +67,7 @@ class JetstreamConnector(Connector):
 
     async def stream(self, session: aiohttp.ClientSession, cursor: dict | None) -> AsyncIterator[Batch]:
         if self.matcher is None:    # a failing source, not a crashed daemon (STYLE 6)
-            raise SourceError("Jetstream needs brand terms or a query: the whole firehose is not a queue")
+            raise SourceError("Jetstream needs brand terms or `match`: the whole firehose is not a queue")
         done = (cursor or {}).get("time_us")
         while True:
             try:

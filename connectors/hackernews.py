@@ -13,7 +13,6 @@ from pydantic import Field
 from connectors.base import Connector, ConnectorOptions
 from connectors.http import request
 from connectors.jsonbody import parse_json
-from connectors.matching import BrandMatcher
 from connectors.text import html_to_text
 from monitor.models import Author, Batch, Mention
 
@@ -23,7 +22,8 @@ MAX_PAGES = 5
 
 
 class HackerNewsOptions(ConnectorOptions):
-    query: str = Field(min_length=1)
+    query: str = Field(min_length=1)          # sent to Algolia, which matches loosely
+    require_terms: bool = True                # so hits are re-checked ("java" is not "japanese")
     tags: str = "(story,comment)"
 
 
@@ -31,11 +31,13 @@ class HackerNewsConnector(Connector):
     kind = "hackernews"
     Options = HackerNewsOptions
 
+    def fallback_terms(self) -> list[str]:
+        return [self.options.query]
+
     async def fetch(self, session, cursor):
         cursor = cursor or {}
         since = cursor.get("since") or int((self.clock.now().timestamp()) - self.options.lookback)
         seen = set(cursor.get("seen", []))
-        matcher = BrandMatcher(self.brand_terms or [self.options.query])
         mentions, newest, polled = [], since, []
         for page in range(MAX_PAGES):
             body = await self._page(session, since - OVERLAP, page)
@@ -45,7 +47,7 @@ class HackerNewsConnector(Connector):
                     continue
                 newest = max(newest, int(hit.get("created_at_i") or 0))
                 polled.append(mention.native_id)
-                if matcher.matches(mention.text):
+                if self.keeps(mention.text):
                     mentions.append(mention)
                 seen.add(mention.native_id)
             if page + 1 >= int(body.get("nbPages") or 0):

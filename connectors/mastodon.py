@@ -15,7 +15,6 @@ from connectors.base import Connector, ConnectorOptions
 from connectors.errors import RateLimited
 from connectors.http import request
 from connectors.jsonbody import parse_json
-from connectors.matching import BrandMatcher
 from connectors.text import html_to_text
 from monitor.clock import parse_iso
 from monitor.models import Author, Batch, Mention
@@ -41,7 +40,6 @@ class MastodonConnector(Connector):
         url = f"{(self.options.base_url or self.options.instance).rstrip('/')}/api/v1/timelines/tag/{self.options.hashtag}"
         params = {"limit": "40"} | ({"min_id": min_id} if min_id else {})
         mentions, newest, quota, wait = [], min_id, {}, None
-        matcher = BrandMatcher(self.brand_terms) if self.options.require_terms else None
         for _ in range(MAX_PAGES):
             resp = await request(session, "GET", url, params=params, timeout=self.timeout,
                                  max_bytes=self.options.max_bytes, ok=(200, 429))
@@ -56,7 +54,7 @@ class MastodonConnector(Connector):
                 mention = self._mention(status)
                 if mention is None or (first_run and self.too_old(mention.published_at, None)):
                     continue
-                if matcher is None or matcher.matches(mention.text):
+                if self.keeps(mention.text):
                     mentions.append(mention)
             newer = _links(resp.headers.get("Link", "")).get("prev")
             if not newer or first_run:

@@ -19,7 +19,6 @@ from pydantic import Field, SecretStr
 
 from connectors.errors import RateLimited, TransientError
 from connectors.http import USER_AGENT
-from connectors.matching import BrandMatcher
 from connectors.mastodon import MastodonConnector, MastodonOptions, max_id
 from connectors.sse import events
 from monitor.models import Batch
@@ -91,11 +90,6 @@ class MastodonStreamConnector(MastodonConnector):
         if resp.status != 200:
             raise TransientError(f"stream answered HTTP {resp.status}")
 
-    def _matcher(self) -> BrandMatcher:
-        if not hasattr(self, "_brand"):
-            self._brand = BrandMatcher(self.brand_terms)
-        return self._brand
-
     def _update(self, name: str, data: str, cursor: dict) -> Batch | None:
         if name != "update":
             return None                       # delete, status.update, notification: not new posts
@@ -109,5 +103,5 @@ class MastodonStreamConnector(MastodonConnector):
         if newest == cursor.get("min_id"):
             return None                       # already delivered by the catch-up
         mention = self._mention(status)
-        keep = mention is not None and (not self.options.require_terms or self._matcher().matches(mention.text))
+        keep = mention is not None and self.keeps(mention.text)
         return Batch([mention] if keep else [], {**cursor, "min_id": newest})

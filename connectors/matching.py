@@ -167,10 +167,3 @@ class Query:
     def terms(self) -> list[str]:
         """The terms the query asks for (not the excluded ones): what to send to a source's search."""
         return list(dict.fromkeys(_positive(self.tree)))
-
-
-def make_matcher(terms: list[str], query: str | None = None) -> Matcher | None:
-    """The connector's own filter: the query when one is configured, else any brand term, else none."""
-    if query:
-        return Query(query)
-    return BrandMatcher(terms) if terms else None

@@ -16,7 +16,6 @@ from connectors.base import Connector, ConnectorOptions
 from connectors.errors import AuthError, BadResponse
 from connectors.http import request
 from connectors.jsonbody import parse_json
-from connectors.matching import BrandMatcher
 from monitor.models import Author, Batch, Mention
 
 WWW = "https://www.reddit.com"
@@ -58,7 +57,6 @@ class RedditConnector(Connector):
             body, resp = await self._listing(session, base, headers, None, oauth)
             children = (body.get("data") or {}).get("children") or []
         seen = set(cursor.get("seen", []))
-        matcher = BrandMatcher(self.brand_terms) if self.options.require_terms else None
         mentions = []
         for child in children:
             mention = self._mention(child)
@@ -66,7 +64,7 @@ class RedditConnector(Connector):
                 continue
             if not cursor and self.too_old(mention.published_at, None):
                 continue
-            if matcher is None or matcher.matches(mention.text):
+            if self.keeps(mention.text):
                 mentions.append(mention)
         names = [c.get("data", {}).get("name") for c in children if c.get("data", {}).get("name")]
         newest = names[0] if names else cursor.get("before")

@@ -18,7 +18,6 @@ from pydantic import Field
 from connectors.base import Connector, ConnectorOptions
 from connectors.errors import BadResponse
 from connectors.http import request
-from connectors.matching import BrandMatcher
 from connectors.text import html_to_text
 from monitor.models import RAW_CAP, Author, Batch, Mention
 
@@ -50,7 +49,6 @@ class RssConnector(Connector):
         seen = list(cursor.get("seen", []))
         known = set(seen)
         mentions = []
-        matcher = BrandMatcher(self.brand_terms) if self.options.require_terms else None
         for entry in feed.entries:
             mention = self._mention(entry, feed)
             if mention.native_id in known:
@@ -59,7 +57,7 @@ class RssConnector(Connector):
             seen.append(mention.native_id)
             if self.too_old(mention.published_at, cursor):
                 continue
-            if matcher and not matcher.matches(mention.text):
+            if not self.keeps(mention.text):
                 continue
             mentions.append(mention)
         cursor.update(seen=seen[-SEEN_CAP:], etag=resp.headers.get("ETag"),

@@ -15,7 +15,6 @@ from connectors.base import Connector, ConnectorOptions
 from connectors.errors import AuthError, BadResponse, RateLimited, SourceError, TransientError
 from connectors.http import request
 from connectors.jsonbody import parse_json
-from connectors.matching import BrandMatcher
 from monitor.models import RAW_CAP, Author, Batch, Mention
 
 API = "https://api.telegram.org"
@@ -64,7 +63,7 @@ class TelegramBotConnector(Connector):
         published = datetime.fromtimestamp(int(msg.get("date", 0)), tz=timezone.utc)
         if first_run and self.too_old(published, None):
             return None
-        if self.options.require_terms and not BrandMatcher(self.brand_terms).matches(text):
+        if not self.keeps(text):
             return None
         return Mention(
             source=self.name, native_id=f"{chat.get('id')}:{msg.get('message_id')}", text=text,

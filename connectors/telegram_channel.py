@@ -14,7 +14,6 @@ from pydantic import Field
 from connectors.base import Connector, ConnectorOptions
 from connectors.errors import BadResponse
 from connectors.http import request
-from connectors.matching import BrandMatcher
 from monitor.clock import parse_iso
 from monitor.models import Author, Batch, Mention
 
@@ -40,7 +39,6 @@ class TelegramChannelConnector(Connector):
         parser.feed(resp.text())
         if not parser.posts and "tgme_channel_info" not in parser.classes_seen:
             raise BadResponse("no channel preview on the page (previews disabled, or the markup changed)")
-        matcher = BrandMatcher(self.brand_terms) if self.options.require_terms else None
         mentions, newest = [], last_id
         for post in parser.posts:
             post_id = post["id"]
@@ -50,7 +48,7 @@ class TelegramChannelConnector(Connector):
             published = parse_iso(post["time"]) or self.clock.now()
             if not last_id and self.too_old(published, None):
                 continue
-            if matcher and not matcher.matches(post["text"]):
+            if not self.keeps(post["text"]):
                 continue
             mentions.append(Mention(
                 source=self.name, native_id=f"{self.options.channel}/{post_id}", text=post["text"],

@@ -20,7 +20,6 @@ from connectors.base import Connector, ConnectorOptions
 from connectors.errors import AuthError, BadResponse, RateLimited
 from connectors.http import Response, request, retry_after_seconds
 from connectors.jsonbody import parse_json
-from connectors.matching import make_matcher
 from connectors.text import html_to_text
 from monitor.clock import iso, parse_iso
 from monitor.models import RAW_CAP, Author, Batch, Mention
@@ -38,8 +37,6 @@ class YouTubeOptions(ConnectorOptions):
     videos: list[str] = []
     channels: list[str] = []              # allThreadsRelatedToChannelId: comments on all the channel's videos
     search_terms: str | None = None       # YouTube's own searchTerms filter, sent with each call
-    query: str | None = None              # local filter in the query language (default: none; own videos)
-    require_terms: bool = False
     max_pages: int = Field(5, ge=1, le=50)
     daily_quota: int = Field(10_000, ge=1)
 
@@ -59,8 +56,6 @@ class YouTubeConnector(Connector):
         targets = dict(cursor.get("targets") or {})
         today = self.clock.now().astimezone(PACIFIC).date().isoformat()
         units = cursor.get("units", 0) if cursor.get("day") == today else 0
-        matcher = make_matcher(self.brand_terms, self.options.query) \
-            if (self.options.require_terms or self.options.query) else None
         mentions, skipped = [], {}
         for key, param in self._targets():
             state = dict(targets.get(key) or {})
@@ -71,7 +66,7 @@ class YouTubeConnector(Connector):
                 found = []
             units += used
             targets[key] = state
-            mentions.extend(m for m in found if matcher is None or matcher.matches(m.text))
+            mentions.extend(m for m in found if self.keeps(m.text))
         quota = {"units_today": units, "daily_quota": self.options.daily_quota} | ({"skipped": skipped} if skipped else {})
         return Batch(mentions, {"targets": targets, "day": today, "units": units}, quota=quota)
 

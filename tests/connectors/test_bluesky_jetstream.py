@@ -97,7 +97,7 @@ async def test_language_filter(serve, session):
 
 async def test_the_whole_firehose_is_refused(session):
     from connectors.errors import SourceError
-    with pytest.raises(SourceError, match="brand terms or a query"):
+    with pytest.raises(SourceError, match="brand terms or `match`"):
         await JetstreamConnector("jet", JetstreamOptions()).fetch(session, None)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.matching import BrandMatcher, Query, QueryError, make_matcher
+from connectors.matching import BrandMatcher, Query, QueryError
 
 MATCHES = {
     # name: (query, text, expected)
@@ -57,9 +57,3 @@ def test_bad_queries_say_where(query, message):
 
 def test_terms_are_the_positive_ones_for_the_source_search():
     assert Query('acme (late OR "acme air") -job NOT -acme').terms() == ["acme", "late", "acme air"]
-
-
-def test_make_matcher_prefers_the_query_then_the_brand_terms():
-    assert isinstance(make_matcher(["acme"], "acme -job"), Query)
-    assert isinstance(make_matcher(["acme"]), BrandMatcher)
-    assert make_matcher([]) is None
