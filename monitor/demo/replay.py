@@ -1,8 +1,9 @@
 """The bundled demo: a local server that replays brand mentions over time in a real wire format.
 
-It serves a Google Alerts style Atom feed at /feeds/<name>.atom (with ETag, so the real RSS
-connector's conditional GET is exercised) and the Telegram Bot API's getUpdates for a support group
-(offsets confirm updates, as Telegram does), revealing each item when its time comes.
+It serves three real wire formats, revealing each item when its time comes: a Google Alerts style
+Atom feed at /feeds/<name>.atom (with ETag, so the RSS connector's conditional GET is exercised),
+the Telegram Bot API's getUpdates for a support group (offsets confirm updates, as Telegram does),
+and a Mastodon hashtag timeline (/api/v1/timelines/tag/<tag>, min_id paging with Link headers).
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ class ReplayServer:
         app = web.Application()
         app.router.add_get("/feeds/{name}.atom", self._atom)
         app.router.add_get("/bot{token}/getUpdates", self._telegram)
+        app.router.add_get("/api/v1/timelines/tag/{tag}", self._mastodon)
         self.runner, self.url = await serve(app, host, port)
         self.started = self.clock.now()
         return self.url
@@ -82,8 +84,29 @@ class ReplayServer:
             message["reply_to_message"] = {"message_id": 100 + original, "chat": chat}
         return {"update_id": 1000 + n, "message": message}
 
+    async def _mastodon(self, request: web.Request) -> web.Response:
+        """Newest first, ids as decimal strings; min_id asks for what came after it."""
+        floor = int(request.query.get("min_id", 0) or 0)
+        posts = [self._status(n, i) for n, i in enumerate(self.items)
+                 if i.via == "mastodon" and i in self.visible() and 2000 + n > floor]
+        posts.sort(key=lambda p: -int(p["id"]))
+        headers = {}
+        if posts:
+            base = f"{self.url}{request.path}"
+            headers["Link"] = f'<{base}?max_id={posts[-1]["id"]}>; rel="next", <{base}?min_id={posts[0]["id"]}>; rel="prev"'
+        return web.json_response(posts, headers=headers)
+
+    def _status(self, n: int, item: DemoItem) -> dict:
+        sid = str(2000 + n)
+        return {"id": sid, "uri": f"https://social.example/users/{item.author}/statuses/{sid}",
+                "url": f"https://social.example/@{item.author}/{sid}", "created_at": iso(self.published(item)),
+                "content": f"<p>{escape(item.text)}</p>", "spoiler_text": "", "language": item.lang, "reblog": None,
+                "in_reply_to_id": None, "account": {"id": str(3000 + n), "acct": f"{item.author}@social.example",
+                                                    "display_name": item.author, "followers_count": 120 + 37 * n},
+                "replies_count": 0, "reblogs_count": n % 3, "favourites_count": n % 5}
+
     async def _atom(self, request: web.Request) -> web.Response:
-        items = [i for i in self.visible() if i.via != "telegram"]
+        items = [i for i in self.visible() if i.via == "alerts"]
         body = self.atom(items).encode()
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:

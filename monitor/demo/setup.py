@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
+from connectors.mastodon import MastodonOptions
 from connectors.rss import RssOptions
 from connectors.telegram import TelegramBotOptions
 from monitor.config.load import Configured
@@ -18,8 +19,10 @@ async def demo_sources(clock) -> tuple[ReplayServer, list[Configured]]:
     # lookback covers the demo's oldest item, so the first poll takes the whole opening batch.
     alerts = SourceSettings(name="demo-google-alerts", kind="rss", interval=DEMO_INTERVAL, jitter=0.1)
     telegram = SourceSettings(name="demo-telegram", kind="telegram_bot", interval=DEMO_INTERVAL, jitter=0.1)
+    mastodon = SourceSettings(name="demo-mastodon", kind="mastodon", interval=DEMO_INTERVAL, jitter=0.1)
     return server, [
         Configured(alerts, RssOptions(url=f"{url}/feeds/acme.atom", lookback=6 * 3600)),
         Configured(telegram, TelegramBotOptions(base_url=url, token=SecretStr("demo:token"), long_poll=0,
                                                 lookback=6 * 3600)),
+        Configured(mastodon, MastodonOptions(instance=url, hashtag="acme", lookback=6 * 3600)),
     ]

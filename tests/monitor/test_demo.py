@@ -35,5 +35,9 @@ async def test_the_brands_reply_in_the_telegram_thread_marks_the_complaint_respo
         assert sum(1 for s in states.values() if s == "open") >= 8
         kinds = {r["native_id"]: r["complaint"] for r in store.rows("SELECT native_id, complaint FROM mentions")}
         assert len(kinds) == 18 and kinds["-1001000000001:113"] == 0, "the brand's own reply is no complaint"
+        per_source = {r["source"]: r["n"] for r in store.rows("SELECT source, COUNT(*) n FROM mentions GROUP BY source")}
+        assert per_source == {"demo-google-alerts": 6, "demo-telegram": 9, "demo-mastodon": 3}, per_source
+        toot = store.rows("SELECT * FROM mentions WHERE source = 'demo-mastodon' AND author_handle LIKE 'dana.k%'")[0]
+        assert toot["url"].startswith("https://social.example/@dana.k/") and toot["author_followers"] > 0
     finally:
         await server.stop()
