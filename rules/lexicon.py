@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from rules.normalize import fold
+from rules.trie import trie_pattern
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -39,25 +40,27 @@ class _Matcher:
         self.prefix = re.compile(prefix) if prefix else None
         self.exact: dict[str, object] = {}
         self.stems: list[tuple[str, object]] = []
-        words, symbols = [], []
+        words: dict[str, bool] = {}
+        symbols: dict[str, bool] = {}
         for raw, value in entries.items():
             stem = raw.endswith("*")
-            term = fold(raw.rstrip("*")).strip()
+            term = " ".join(fold(raw.rstrip("*")).split())
             if not term:
                 continue
-            body = r"\s*".join(re.escape(w) for w in term.split())
-            right = r"\w*" if stem else (r"(?!\w)" if term[-1].isalnum() else "")
             word_initial = term[0].isalnum() or term[0] == "_"
-            (words if word_initial else symbols).append((len(term), body + right))
+            (words if word_initial else symbols)[term] = stem or (words if word_initial else symbols).get(term, False)
             (self.stems.append((term, value)) if stem else self.exact.__setitem__(term, value))
         self.stems.sort(key=lambda sv: -len(sv[0]))
-        # The word boundary (and the optional proclitic) is factored out of the alternation, so the
-        # engine only tries the alternatives at the start of a word: one scan, not one per entry.
+        # The word boundary (and the optional proclitic) is factored out and the entries share their
+        # prefixes (rules/trie.py), so the engine tries them only where a word starts, once.
         alternatives = []
         if words:
-            alternatives.append(r"(?<!\w)" + prefix + "(?:" + _longest_first(words) + ")")
+            alternatives.append(r"(?<!\w)" + prefix + trie_pattern(words))
         if symbols:
-            alternatives.append("(?:" + _longest_first(symbols) + ")")
+            # Emoji and "#fail"-style entries: a one-character look-ahead keeps the engine from trying
+            # them at every position of the text.
+            first = "[" + "".join(re.escape(c) for c in sorted({t[0] for t in symbols})) + "]"
+            alternatives.append(f"(?={first})" + trie_pattern(symbols))
         self.pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def _lookup(self, found: str) -> tuple[str, object]:
@@ -86,11 +89,6 @@ class _Matcher:
                 yield m, found, value
 
 
-def _longest_first(parts: list[tuple[int, str]]) -> str:
-    """Longer phrases first, so "not working" wins over "working"."""
-    return "|".join(p for _, p in sorted(parts, key=lambda p: -p[0]))
-
-
 class Lexicon:
     def __init__(self, data: dict):
         polar: dict[str, tuple[int, float]] = {}
@@ -102,7 +100,9 @@ class Lexicon:
         proclitics = data.get("proclitics") or []
         self.polar = _Matcher(polar, proclitics)
         self.cues = _Matcher(cues, proclitics)
-        self.contrast = {fold(str(w)) for w in data.get("contrast") or []}
+        contrast = sorted({fold(str(w)) for w in data.get("contrast") or []}, key=len, reverse=True)
+        self.contrast = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in contrast) + r")(?!\w)") \
+            if contrast else None
         self.window = int(data.get("negation_window", NEGATION_WINDOW))
         self.negators_before = {fold(str(w)) for w in data.get("negators_before") or []}
         self.negators_after = {fold(str(w)) for w in data.get("negators_after") or []}
@@ -137,13 +137,10 @@ class Lexicon:
     def _contrast_at(self, folded: str) -> int | None:
         """Where the last contrast word ('but', 'ولی', 'لكن') starts, if any."""
         last = None
-        for m in _WORDS.finditer(folded):
-            if m.group(0) in self.contrast:
+        if self.contrast is not None:
+            for m in self.contrast.finditer(folded):
                 last = m.start()
         return last
-
-
-_WORDS = re.compile(r"\w+")
 
 
 def _tokens(text: str) -> list[str]:

@@ -6,7 +6,9 @@ project's own lexicons with negation and intensifiers.
 """
 from __future__ import annotations
 
-from textblob import TextBlob
+# TextBlob's English analyser itself (the PatternAnalyzer behind TextBlob(text).sentiment), called
+# directly: the same numbers without building a TextBlob and a namedtuple class for every text.
+from textblob.en import sentiment as pattern_sentiment
 
 from monitor.models import Sentiment
 from rules.lexicon import Hits, lexicon_for
@@ -19,7 +21,7 @@ def lexicon_polarity(hits: Hits) -> float:
 
 class TextBlobScorer:
     def score(self, text: str, lang: str, hits: Hits | None = None) -> Sentiment:
-        polarity, subjectivity = TextBlob(text).sentiment
+        polarity, subjectivity = pattern_sentiment(text)
         evidence = []
         if hits and (hits.positive or hits.negative):
             polarity = 0.5 * polarity + 0.5 * lexicon_polarity(hits)
