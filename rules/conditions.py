@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from monitor.models import Mention, Scores
+from rules import when
 from rules.normalize import fold
 
 
@@ -229,4 +230,8 @@ _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
     "question": _flag(lambda c: c.scores.is_question, "question"),
     "addressed": _flag(lambda c: c.scores.addressed, "addressed to an account"),
     "cues": _one_of_many(lambda c: {cue.split(":", 1)[0] for cue in c.scores.cues}, "cues"),
+    "reply": when.reply,
+    "engagement": when.engagement,
+    "time_of_day": when.time_of_day,
+    "day_of_week": when.day_of_week,
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from monitor.models import Mention, Scores, Verdict
+from monitor.models import Author, Mention, Scores, Verdict
 from rules.analyze import analyze
 from rules.conditions import Check, Context, RuleError, compile_condition
 from rules.durations import parse_duration
@@ -30,7 +30,7 @@ class Rule:
     check: Check
     actions: dict[str, Any]
     cont: bool = False
-    examples: dict[str, list[str]] = field(default_factory=dict)
+    examples: dict[str, list["Example"]] = field(default_factory=dict)
     line: int | None = None
 
 
@@ -74,7 +74,8 @@ class RuleSet:
             for want, texts in (("match", rule.examples.get("match", [])),
                                 ("no_match", rule.examples.get("no_match", []))):
                 for text in texts:
-                    fired = rule.name in self.classify_text(text).rules
+                    mention = text.mention() if isinstance(text, Example) else Example(text).mention()
+                    fired = rule.name in self.evaluate(mention, analyze(str(text))).rules
                     if fired != (want == "match"):
                         verb = "should fire but did not" if want == "match" else "fired but should not"
                         failures.append(f"rule {rule.name!r} (line {rule.line}): {verb} on example {text!r}")
@@ -163,10 +164,61 @@ def _compile_actions(then: Any, where: str) -> dict[str, Any]:
     return actions
 
 
-def _compile_examples(examples: Any, where: str) -> dict[str, list[str]]:
+class Example(str):
+    """An example's text (it shows and serialises as the text), with the post around it, if given:
+    {text: ..., posted: 2026-03-06T23:30:00+03:30, engagement: {likes: 40}, reply_to: "123",
+    source: x, rating: 1, followers: 5000}. Rules about time or reach need that to be checkable."""
+    post: dict
+
+    def __new__(cls, text: str, post: dict | None = None):
+        example = super().__new__(cls, text)
+        example.post = post or {}
+        return example
+
+    def mention(self) -> Mention:
+        post = self.post
+        published = post.get("posted") or datetime.now(timezone.utc)
+        return Mention(source=str(post.get("source", "example")), native_id="-", text=str(self),
+                       published_at=published, rating=post.get("rating"), reply_to=post.get("reply_to"),
+                       engagement=dict(post.get("engagement") or {}),
+                       author=Author(followers=post.get("followers")))
+
+
+_EXAMPLE_KEYS = {"text", "posted", "engagement", "reply_to", "source", "rating", "followers"}
+
+
+def _compile_examples(examples: Any, where: str) -> dict[str, list[Example]]:
     if not isinstance(examples, dict) or not set(examples) <= {"match", "no_match"}:
         raise RuleError(where, "expects {match: [...], no_match: [...]}")
-    for key, texts in examples.items():
-        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+    compiled = {}
+    for key, items in examples.items():
+        if not isinstance(items, list):
             raise RuleError(f"{where}.{key}", "expects a list of texts")
-    return examples
+        compiled[key] = [_example(item, f"{where}.{key}[{i}]") for i, item in enumerate(items)]
+    return compiled
+
+
+def _example(item: Any, where: str) -> Example:
+    if isinstance(item, str):
+        return Example(item)
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise RuleError(where, "an example is a text, or a mapping with `text` and the post around it")
+    unknown = set(item) - _EXAMPLE_KEYS
+    if unknown:
+        raise RuleError(f"{where}.{sorted(unknown)[0]}", f"unknown key; known: {', '.join(sorted(_EXAMPLE_KEYS))}")
+    post = {k: v for k, v in item.items() if k != "text"}
+    if "posted" in post:
+        posted = post["posted"]
+        if isinstance(posted, str):
+            try:
+                posted = datetime.fromisoformat(posted)
+            except ValueError:
+                raise RuleError(f"{where}.posted", f"expects a date and time like 2026-03-06T23:30:00+03:30, "
+                                                    f"got {posted!r}") from None
+        if not isinstance(posted, datetime) or posted.tzinfo is None:
+            raise RuleError(f"{where}.posted", "expects a date and time with its offset, like 2026-03-06T23:30:00+03:30")
+        post["posted"] = posted
+    if "engagement" in post and not (isinstance(post["engagement"], dict) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in post["engagement"].values())):
+        raise RuleError(f"{where}.engagement", "expects counts such as {likes: 40, replies_count: 3}")
+    return Example(item["text"], post)
