@@ -69,7 +69,9 @@ class RssConnector(Connector):
         native_id = entry.get("id") or link or entry.get("title", "")
         title = html_to_text(entry.get("title", ""))
         body = html_to_text(_content(entry))
-        text = title if not body or body.startswith(title) else f"{title}\n{body}" if title else body
+        # An item may have no title (RSS 2.0 needs a title or a description; Mastodon's feeds have none):
+        # every text starts with "", so the prefix check only counts when there is a title.
+        text = title if not body or (title and body.startswith(title)) else f"{title}\n{body}" if title else body
         author = html_to_text(entry.get("author", ""))
         return Mention(
             source=self.name, native_id=str(native_id), text=text, url=link,

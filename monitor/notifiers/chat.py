@@ -14,6 +14,7 @@ from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierOpt
 
 SLACK_TEXT_CAP = 2900     # a section block holds 3,000 characters
 TELEGRAM_TEXT_CAP = 3500  # a message holds 4,096 after entities are parsed
+AUTHOR_CAP = 100          # characters of the author in a headline: a feed's author field has no limit
 
 
 def slack_escape(text: str) -> str:
@@ -23,7 +24,7 @@ def slack_escape(text: str) -> str:
 
 def headline(message: Message) -> str:
     a, m = message.alert, message.mention
-    who = m["author"]["handle"] or m["author"]["name"] or "someone"
+    who = cap(m["author"]["handle"] or m["author"]["name"] or "someone", AUTHOR_CAP)
     return (f"{message.event.upper()} · {a['priority']} · {m['source']} · @{who} · "
             f"{describe_time_left(message.time_left)}")
 

@@ -12,6 +12,7 @@ from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierOpt
 from monitor.notifiers.chat import headline
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class EmailOptions(NotifierOptions):
@@ -46,12 +47,19 @@ def subject_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text)[:200]
 
 
+def mailable(text: str) -> str:
+    """No NUL (RFC 5322 forbids it; a server refusing the message would lose the alert for good) and no
+    lone surrogate (it cannot be encoded; stored rows have none, but a message must never fail to build)."""
+    return _SURROGATES.sub("\ufffd", text.replace("\x00", ""))
+
+
 def build_email(message: Message, sender: str, to: list[str]) -> EmailMessage:
     m = message.mention
     email = EmailMessage()
     email["From"] = sender
     email["To"] = ", ".join(to)
-    email["Subject"] = subject_line(f"[complaint #{message.alert['id']}] {headline(message)}")
+    title = mailable(headline(message))
+    email["Subject"] = subject_line(f"[complaint #{message.alert['id']}] {title}")
     email["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@complaint-monitor>"
-    email.set_content(f"{headline(message)}\n\n{cap(m['text'])}\n\nOpen the alert: {message.link}\n")
+    email.set_content(f"{title}\n\n{mailable(cap(m['text']))}\n\nOpen the alert: {message.link}\n")
     return email

@@ -100,7 +100,7 @@ async def ingest(request: web.Request) -> web.Response:
     options = ctx.ingest.get(name)
     if options is None:
         raise web.HTTPNotFound(text="no such webhook source")
-    body = await request.content.read(MAX_BODY + 1)
+    body = await read_up_to(request.content, MAX_BODY + 1)
     if len(body) > MAX_BODY:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
     now = ctx.clock.now()
@@ -114,6 +114,15 @@ async def ingest(request: web.Request) -> web.Response:
     if ctx.on_ingest:
         ctx.on_ingest()
     return web.json_response({"accepted": len(mentions), "new": len(new)}, status=202)
+
+
+async def read_up_to(content, limit: int) -> bytes:
+    """The body up to `limit` bytes. One read(n) returns only what has arrived so far (at most n), so a
+    large push read that way was cut short and failed its signature check."""
+    body = bytearray()
+    while len(body) < limit and (chunk := await content.read(limit - len(body))):
+        body += chunk
+    return bytes(body)
 
 
 async def healthz(request: web.Request) -> web.Response:
