@@ -53,7 +53,7 @@ class AppStoreConnector(Connector):
             seen.extend(m.native_id for m in found)
             if undated:
                 quota[f"{cc}_undated"] = undated
-            mentions.extend(self._keep(found, first_run, undated))
+            mentions.extend(m for m in self._keep(found, first_run, undated) if self.keeps(m.text))
             seen_by_country[cc] = seen[-SEEN_CAP:]
         return Batch(mentions, {"seen": seen_by_country}, quota=quota)
 

@@ -59,7 +59,7 @@ class GooglePlayConnector(Connector):
             for m in fresh:
                 known.add(m.native_id)
                 seen.append(m.native_id)
-                if not (first_run and self.too_old(m.published_at, None)):
+                if not (first_run and self.too_old(m.published_at, None)) and self.keeps(m.text):
                     mentions.append(m)
             page_token = (body.get("tokenPagination") or {}).get("nextPageToken")
             if not page_token or len(fresh) < len(page):

@@ -59,7 +59,7 @@ class TrustpilotConnector(Connector):
             for m in fresh:
                 known.add(m.native_id)
                 seen.append(m.native_id)
-                if not (first_run and self.too_old(m.published_at, None)):
+                if not (first_run and self.too_old(m.published_at, None)) and self.keeps(m.text):
                     mentions.append(m)
             if len(fresh) < len(reviews) or len(reviews) < 100:
                 break

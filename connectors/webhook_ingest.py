@@ -21,7 +21,6 @@ from multidict import CIMultiDict
 from pydantic import Field, SecretStr
 
 from connectors.base import Connector, ConnectorOptions
-from connectors.text import html_to_text
 from monitor.clock import parse_iso
 from monitor.models import RAW_CAP, Author, Mention
 
@@ -125,9 +124,9 @@ def verify_and_parse(headers: Mapping[str, str], body: bytes, secret: str, now: 
     delivery = next((headers[h] for h in ("webhook-id", "X-GitHub-Delivery", "X-Delivery-Id") if headers.get(h)), None)
     if delivery and isinstance(seen_ids, (set, frozenset)) and delivery in seen_ids:
         return []
+    # The payload's `text` is plain text by contract and kept verbatim, as X's or Telegram's JSON is:
+    # "<3" or "a < b" are the customer's words. Escaping is each display's and format's job.
     mentions = parse_mentions(source, body, now)
-    for mention in mentions:
-        mention.text = html_to_text(mention.text)     # pushed text may carry markup; the queue shows plain text
     if delivery:
         if isinstance(seen_ids, set):
             seen_ids.add(delivery)

@@ -45,7 +45,8 @@ class XConnector(Connector):
             users = {u.get("id"): u for u in (body.get("includes") or {}).get("users") or []}
             for post in body.get("data") or []:
                 mention = self._mention(post, users)
-                if mention and not (not cursor.get("since_id") and self.too_old(mention.published_at, None)):
+                if mention and self.keeps(mention.text) and \
+                        not (not cursor.get("since_id") and self.too_old(mention.published_at, None)):
                     mentions.append(mention)
             used += int(meta.get("result_count") or len(body.get("data") or []))
             quota.update(_rate(resp.headers), used_this_month=used)

@@ -92,9 +92,12 @@ async def authenticate(request: web.Request, handler):
     return await handler(request)
 
 
+DELIVERIES_KEPT = 1000   # well beyond what arrives within the replay window
+
+
 async def ingest(request: web.Request) -> web.Response:
     """Verify, parse, store, answer quickly: the pipeline judges the mentions in its own time."""
-    from connectors.webhook_ingest import MAX_BODY, IngestError, parse_mentions, verify
+    from connectors.webhook_ingest import MAX_BODY, IngestError, verify_and_parse
     ctx = request.app[CTX]
     name = request.match_info["source"]
     options = ctx.ingest.get(name)
@@ -104,13 +107,22 @@ async def ingest(request: web.Request) -> web.Response:
     if len(body) > MAX_BODY:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
     now = ctx.clock.now()
+    ctx.store.ensure_source(name, "webhook")
+    # Delivery ids seen lately live in the source's cursor, saved with the mentions in one
+    # transaction: a sender's retry of a delivery we stored is answered 202 and stores nothing.
+    recent = list((ctx.store.cursor(name) or {}).get("deliveries", []))
+
+    def seen(delivery: str) -> bool:
+        if delivery in recent:
+            return True
+        recent.append(delivery)
+        return False
     try:
-        verify(request.headers, body, options.secret.get_secret_value(), now, options.replay_window)
-        mentions = parse_mentions(name, body, now)
+        mentions = verify_and_parse(request.headers, body, options.secret.get_secret_value(), now, seen,
+                                    source=name, window=options.replay_window)
     except IngestError as exc:
         return web.json_response({"error": str(exc)}, status=exc.status)
-    ctx.store.ensure_source(name, "webhook")
-    new = ctx.store.save_poll(name, mentions, None, {}, now, now)
+    new = ctx.store.save_poll(name, mentions, {"deliveries": recent[-DELIVERIES_KEPT:]}, {}, now, now)
     if ctx.on_ingest:
         ctx.on_ingest()
     return web.json_response({"accepted": len(mentions), "new": len(new)}, status=202)

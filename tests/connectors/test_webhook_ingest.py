@@ -54,11 +54,23 @@ async def test_a_signed_delivery_is_stored_once(client):
     resp = await client.post("/ingest/crm", data=PAYLOAD, headers=standard_headers(PAYLOAD))
     assert resp.status == 202 and await resp.json() == {"accepted": 1, "new": 1}
     again = await client.post("/ingest/crm", data=PAYLOAD, headers=standard_headers(PAYLOAD))
-    assert await again.json() == {"accepted": 1, "new": 0}, "a re-delivery stores nothing twice"
+    assert again.status == 202 and await again.json() == {"accepted": 0, "new": 0}, "a re-delivery stores nothing"
     [row] = client.store.rows("SELECT * FROM mentions")
     assert (row["native_id"], row["author_followers"], row["rating"], row["published_at"]) == \
         ("case-42", 12, 1.0, "2026-05-01T11:50:00Z")
     assert client.woken
+
+
+async def test_the_delivery_id_is_remembered_across_bodies_and_a_new_id_gets_in(client):
+    first = json.dumps({"id": "case-1", "text": "<b>order</b> never arrived"}).encode()
+    await client.post("/ingest/crm", data=first, headers=standard_headers(first, msg_id="msg_9"))
+    edited = json.dumps({"id": "case-2", "text": "order never arrived"}).encode()
+    same_delivery = await client.post("/ingest/crm", data=edited, headers=standard_headers(edited, msg_id="msg_9"))
+    assert await same_delivery.json() == {"accepted": 0, "new": 0}, "one delivery id is one delivery"
+    other = await client.post("/ingest/crm", data=edited, headers=standard_headers(edited, msg_id="msg_10"))
+    assert await other.json() == {"accepted": 1, "new": 1}
+    texts = [r["text"] for r in client.store.rows("SELECT text FROM mentions ORDER BY id")]
+    assert texts == ["<b>order</b> never arrived", "order never arrived"], "JSON text is kept as written"
 
 
 @pytest.mark.parametrize("headers,status", [
@@ -116,9 +128,9 @@ DELIVERIES = {
 def test_verify_and_parse_is_idempotent_on_the_delivery_id(factory, again):
     from connectors.webhook_ingest import verify_and_parse
     seen = factory()
-    body = json.dumps({"id": "m1", "text": "<p>order &amp; refund</p>", "rating": 2}).encode()
+    body = json.dumps({"id": "m1", "text": "order & refund <3", "rating": 2}).encode()
     [mention] = verify_and_parse(standard_headers(body), body, SECRET, NOW, seen, source="crm")
-    assert (mention.source, mention.text, mention.rating) == ("crm", "order & refund", 2.0)
+    assert (mention.source, mention.text, mention.rating) == ("crm", "order & refund <3", 2.0)
     assert len(verify_and_parse(standard_headers(body), body, SECRET, NOW, seen, source="crm")) == again
 
 
