@@ -27,6 +27,7 @@ class WebContext:
     timezone: str = "UTC"                         # the team's, for every time shown
     ingest: dict = field(default_factory=dict)    # pushed source name -> its options (secret, window)
     on_ingest: object = None                      # called after mentions are stored (wakes the pipeline)
+    ruleset: object = None                        # the loaded rules.engine.RuleSet, for the rules page
 
 
 CTX = web.AppKey("ctx", WebContext)
@@ -40,9 +41,9 @@ def create_app(ctx: WebContext) -> web.Application:
     app[CTX] = ctx
     app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    from monitor.web import api, pages
-    pages.add_routes(app)
-    api.add_routes(app)
+    from monitor.web import api, api_stats, pages, pages_mentions, pages_reports, pages_rules
+    for module in (pages, pages_mentions, pages_rules, pages_reports, api, api_stats):
+        module.add_routes(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/ingest/{source}", ingest)
@@ -128,11 +129,12 @@ LANG_COOKIE = "monitor_lang"
 
 
 def render(request: web.Request, template: str, **context) -> web.Response:
-    from monitor.web.i18n import LANGS, translator, when
+    from monitor.web.i18n import LANGS, number_text, translator, when
     lang = request.cookies.get(LANG_COOKIE, "en")
     lang = lang if lang in LANGS else "en"
     tz = request.app[CTX].timezone
     html = request.app[TEMPLATES].get_template(template).render(
         user=request.get(USER), csrf=request.get(CSRF, ""), lang=lang, dir="rtl" if lang == "fa" else "ltr",
+        path=request.path_qs, num=lambda value: number_text(value, lang),
         t=translator(lang), when=lambda iso_text: when(iso_text, tz, lang), **context)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
