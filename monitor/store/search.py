@@ -22,6 +22,7 @@ MAX_QUERY = 400
 VERDICTS = ("complaint", "not", "unprocessed")
 _FOLD = str.maketrans(FTS_FOLD)
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _LANG = "COALESCE(NULLIF(json_extract(m.verdict, '$.lang'), ''), m.lang)"
 
 
@@ -46,7 +47,8 @@ class MentionQuery:
 def fts_query(text: str) -> str | None:
     """The user's words as an FTS5 query: each quoted (a trailing * keeps prefix search), all required."""
     terms = []
-    for match in _TERM.finditer(text[:MAX_QUERY]):
+    text = _CONTROL.sub(" ", text[:MAX_QUERY])   # a NUL would end FTS5's string early
+    for match in _TERM.finditer(text):
         phrase, word = match.group(1), match.group(2)
         term = (phrase or word).translate(_FOLD)
         prefix = word is not None and term.endswith("*")

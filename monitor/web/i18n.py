@@ -52,6 +52,8 @@ STRINGS = {
         "SLA met and missed by team": "پاسخ به‌موقع و دیرکرد به تفکیک تیم",
         "Time to first response": "زمان تا نخستین پاسخ",
         "Time from the post to the first answer": "فاصله‌ی پست تا نخستین پاسخ", "other": "سایر",
+        "<15m": "زیر ۱۵ دقیقه", "15-30m": "۱۵ تا ۳۰ دقیقه", "30-60m": "۳۰ تا ۶۰ دقیقه", "1-2h": "۱ تا ۲ ساعت",
+        "2-4h": "۲ تا ۴ ساعت", "4-8h": "۴ تا ۸ ساعت", "8-24h": "۸ تا ۲۴ ساعت", ">24h": "بیش از ۲۴ ساعت",
         "report-notes": "شکایت یعنی اشاره‌ای که شکایت تشخیص داده شده، مگر آنکه تیم آن را رد کرده باشد، یا اشاره‌ای "
         "که تیم «شکایت جاافتاده» دانسته است. نخستین پاسخ، نخستین رویداد «پاسخ دادم» (وگرنه «حل شد») است؛ پاسخ "
         "خود برند در رشته از زمان انتشارش حساب می‌شود. هشدارهای ردشده و ادغام‌شده در آمار پاسخ به‌موقع نیستند. "
@@ -77,7 +79,7 @@ def translator(lang: str):
 def number_text(value, lang: str) -> str:
     """Persian digits in the Persian interface; the number itself unchanged."""
     text = str(value)
-    return text.translate(PERSIAN_DIGITS) if lang == "fa" else text
+    return text.translate(PERSIAN_DIGITS).replace(".", "٫") if lang == "fa" else text   # ٫: Persian decimal point
 
 
 def when(iso_text: str | None, tz: str, lang: str) -> str:

@@ -85,7 +85,7 @@ def _charts(report: dict, tz: str, lang: str) -> list[Chart]:
     charts.append(stacked_bars(
         Chart("chart-response", t("Time to first response"), t("Time from the post to the first answer"),
               t("Alerts"), height=260),
-        [digits(label) for label in response["buckets"]],
+        [t(label) for label in response["buckets"]],
         cap_series([{"name": r["team"], "counts": r["counts"]} for r in response["teams"]], t("other")),
         digits=digits))
     return charts
