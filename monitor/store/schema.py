@@ -26,14 +26,17 @@ def _replaced(column: str, table: dict[str, str]) -> str:
 
 def _search_index() -> str:
     names = ", ".join(FTS_COLUMNS)
+    raw = ", ".join(f"{c} AS raw_{c}" for c in FTS_COLUMNS)
     letters = ", ".join(f"{_replaced(c, FTS_LETTERS)} AS {c}" for c in FTS_COLUMNS)
-    digits = ", ".join(f"{_replaced(c, FTS_DIGITS)} AS {c}" for c in FTS_COLUMNS)
+    # Plain ASCII (most English posts and handles) has nothing to fold: the replace() calls are skipped.
+    digits = ", ".join(f"CASE WHEN raw_{c} GLOB '*[^ -~]*' THEN {_replaced(c, FTS_DIGITS)} ELSE raw_{c} END AS {c}"
+                       for c in FTS_COLUMNS)
     insert = f"INSERT INTO mentions_fts (rowid, {names}) SELECT id, {names} FROM mentions_folded WHERE id = new.id;"
     # External content: a 'delete' must repeat the indexed values, read before the row changes.
     delete = (f"INSERT INTO mentions_fts (mentions_fts, rowid, {names}) "
               f"SELECT 'delete', id, {names} FROM mentions_folded WHERE id = old.id;")
     return f"""
-    CREATE VIEW mentions_folded_letters AS SELECT id, {letters} FROM mentions;
+    CREATE VIEW mentions_folded_letters AS SELECT id, {raw}, {letters} FROM mentions;
     CREATE VIEW mentions_folded AS SELECT id, {digits} FROM mentions_folded_letters;
     CREATE VIRTUAL TABLE mentions_fts USING fts5 (
         {names}, content = 'mentions', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
