@@ -128,10 +128,15 @@ async def healthz(request: web.Request) -> web.Response:
 LANG_COOKIE = "monitor_lang"
 
 
-def render(request: web.Request, template: str, **context) -> web.Response:
-    from monitor.web.i18n import LANGS, number_text, translator, when
+def request_lang(request: web.Request) -> str:
+    from monitor.web.i18n import LANGS
     lang = request.cookies.get(LANG_COOKIE, "en")
-    lang = lang if lang in LANGS else "en"
+    return lang if lang in LANGS else "en"
+
+
+def render(request: web.Request, template: str, **context) -> web.Response:
+    from monitor.web.i18n import number_text, translator, when
+    lang = request_lang(request)
     tz = request.app[CTX].timezone
     html = request.app[TEMPLATES].get_template(template).render(
         user=request.get(USER), csrf=request.get(CSRF, ""), lang=lang, dir="rtl" if lang == "fa" else "ltr",

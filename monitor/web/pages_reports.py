@@ -9,7 +9,7 @@ from aiohttp import web
 
 from monitor.clock import parse_iso
 from monitor.reports import build_report, teams
-from monitor.web.app import CTX, LANG_COOKIE, render
+from monitor.web.app import CTX, render, request_lang
 from monitor.web.charts import SLA_COLOURS, Chart, cap_series, stacked_bars
 from monitor.web.csvexport import CHARTS, report_rows, to_csv
 from monitor.web.i18n import translator, when
@@ -38,11 +38,11 @@ def _report(request: web.Request):
 async def reports_page(request: web.Request) -> web.Response:
     ctx = request.app[CTX]
     first, last, team, report = _report(request)
-    lang = request.cookies.get(LANG_COOKIE, "en")
-    lang = lang if lang == "fa" else "en"
     kept = {"from": first.isoformat(), "to": last.isoformat(), **({"team": team} if team else {})}
-    csv_link = lambda chart=None: "/reports.csv?" + urlencode({**kept, **({"chart": chart} if chart else {})})  # noqa: E731
-    charts = list(zip(_charts(report, ctx.timezone, lang), CHARTS))
+
+    def csv_link(chart: str | None = None) -> str:
+        return "/reports.csv?" + urlencode({**kept, **({"chart": chart} if chart else {})})
+    charts = list(zip(_charts(report, ctx.timezone, request_lang(request)), CHARTS))
     return render(request, "reports.html", report=report, first=first, last=last, team=team,
                   teams=teams(ctx.store), charts=charts, csv_link=csv_link, team_rows=_team_rows(report))
 

@@ -128,3 +128,20 @@ async def test_merge_from_the_queue_page_and_the_api(client):
     merged = (await (await client.get("/api/alerts?state=merged", headers=BEARER)).json())["alerts"]
     assert [a["id"] for a in merged] == [2, 3]
     assert re.search(r'id="alert-[23]"', await (await client.get("/")).text()) is None, "merged alerts leave the queue"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("/mentions?q=a", "/mentions?q=a"), ("/", "/"), ("//evil.example/x", "/"), ("/\\evil.example", "/"),
+    ("https://evil.example", "/"), ("javascript:alert(1)", "/"), ("/ok\r\nSet-Cookie: x=1", "/"), (None, "/"), ("", "/"),
+])
+def test_where_a_form_may_send_the_browser_back(value, expected):
+    from monitor.web.params import safe_next
+    assert safe_next(value) == expected
+
+
+async def test_switching_language_returns_to_the_same_page_on_this_site_only(client):
+    await login(client)
+    back = await client.get("/lang/fa?next=/mentions%3Fq%3Dparcel", allow_redirects=False)
+    assert back.headers["Location"] == "/mentions?q=parcel"
+    away = await client.get("/lang/en?next=//evil.example/", allow_redirects=False)
+    assert away.headers["Location"] == "/"
