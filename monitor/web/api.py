@@ -12,12 +12,12 @@ from monitor.web.params import ParamError, mention_query
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/alerts", alerts)
-    app.router.add_get("/api/alerts/{id:\\d+}", alert)
-    app.router.add_post("/api/alerts/{id:\\d+}/merge", merge_alert)   # before {action}: it takes a target
-    app.router.add_post("/api/alerts/{id:\\d+}/{action}", alert_action)
+    app.router.add_get("/api/alerts/{id:\\d{1,18}}", alert)
+    app.router.add_post("/api/alerts/{id:\\d{1,18}}/merge", merge_alert)   # before {action}: it takes a target
+    app.router.add_post("/api/alerts/{id:\\d{1,18}}/{action}", alert_action)
     app.router.add_get("/api/mentions", mentions)
     app.router.add_get("/api/sources", sources)
-    app.router.add_post("/api/mentions/{id:\\d+}/missed", missed)
+    app.router.add_post("/api/mentions/{id:\\d{1,18}}/missed", missed)
 
 
 async def alerts(request: web.Request) -> web.Response:
@@ -66,7 +66,7 @@ async def merge_alert(request: web.Request) -> web.Response:
     ctx = request.app[CTX]
     body = await _json_body(request)
     into = body.get("into")
-    if isinstance(into, bool) or not isinstance(into, int):
+    if isinstance(into, bool) or not isinstance(into, int) or not 0 < into < 2**63:   # SQLite's integer range
         return web.json_response({"error": "into: the id of the alert that stays"}, status=400)
     try:
         result = merge(ctx.store, int(request.match_info["id"]), into, str(body.get("by") or request[USER]),

@@ -16,11 +16,11 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     app.router.add_get("/", queue_page)
-    app.router.add_get("/alerts/{id:\\d+}", alert_page)
+    app.router.add_get("/alerts/{id:\\d{1,18}}", alert_page)
     app.router.add_get("/sources", sources_page)
     app.router.add_get("/lang/{lang}", switch_language)
-    app.router.add_post("/alerts/{id:\\d+}/merge", merge_action)   # before {action}: it takes a target
-    app.router.add_post("/alerts/{id:\\d+}/{action}", alert_action)
+    app.router.add_post("/alerts/{id:\\d{1,18}}/merge", merge_action)   # before {action}: it takes a target
+    app.router.add_post("/alerts/{id:\\d{1,18}}/{action}", alert_action)
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -111,7 +111,7 @@ async def merge_action(request: web.Request) -> web.Response:
     alert_id = int(request.match_info["id"])
     form = await request.post()
     into = str(form.get("into", "")).strip().lstrip("#")
-    if not into.isdigit():
+    if not (into.isdecimal() and len(into) <= 18):   # Persian digits are fine; ² or a 40-digit number is not
         raise web.HTTPBadRequest(text="Merge needs the number of the alert that stays.")
     try:
         merge(ctx.store, alert_id, int(into), request[USER], ctx.clock.now(), note=str(form.get("note", ""))[:500],

@@ -16,7 +16,7 @@ FILTERS = ("q", "source", "lang", "verdict", "polarity_min", "polarity_max", "fr
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/mentions", mentions_page)
-    app.router.add_post("/mentions/{id:\\d+}/missed", missed_action)
+    app.router.add_post("/mentions/{id:\\d{1,18}}/missed", missed_action)
 
 
 async def mentions_page(request: web.Request) -> web.Response:

@@ -117,12 +117,19 @@ async def test_merge_from_the_queue_page_and_the_api(client):
     detail = await (await client.get("/alerts/3")).text()
     assert 'href="/alerts/1">#1</a>' in detail and "merged by sara" in detail
     assert "absorbed by sara" in await (await client.get("/alerts/1")).text()
-    assert (await client.post("/alerts/2/merge", data={"csrf": csrf, "into": "x"}, allow_redirects=False)).status == 400
+    for bad in ("x", "²", "9" * 40, ""):
+        assert (await client.post("/alerts/2/merge", data={"csrf": csrf, "into": bad})).status == 400
+    assert (await client.post("/alerts/2/merge", data={"csrf": csrf, "into": "۹۹"})).status == 404, "Persian digits"
+    assert (await client.post("/alerts/" + "9" * 30 + "/merge", data={"csrf": csrf, "into": "1"})).status == 404
     assert (await client.post("/alerts/2/merge", data={"csrf": csrf, "into": "3"}, allow_redirects=False)).status == 409
     api = await client.post("/api/alerts/2/merge", headers=BEARER, json={"into": 1, "by": "bot", "note": "same"})
     assert api.status == 200 and (await api.json())["merged_into"] == 1
     assert client.store.alert(1)["mentions_count"] == 3
-    assert (await client.post("/api/alerts/1/merge", headers=BEARER, json={"into": "1"})).status == 400
+    for bad in ("1", 10**30, -1, True, None):
+        assert (await client.post("/api/alerts/1/merge", headers=BEARER, json={"into": bad})).status == 400
+    broken = await client.post("/api/alerts/1/merge", headers={**BEARER, "Content-Type": "application/json"},
+                               data="{not json")
+    assert broken.status == 400 and "not JSON" in await broken.text()
     assert (await client.post("/api/alerts/1/merge", headers=BEARER, json={"into": 77})).status == 404
     assert (await client.post("/api/alerts/2/merge", headers=BEARER, json={"into": 1})).status == 409
     merged = (await (await client.get("/api/alerts?state=merged", headers=BEARER)).json())["alerts"]
