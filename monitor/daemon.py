@@ -100,7 +100,7 @@ class Daemon:
         teams = self.config.settings.teams
         web = WebServer(settings, self.store, self.clock, self.pipeline.notifiers, self.demo,
                         timezone=teams[0].timezone if teams else "UTC", ingest=self._pushed(self.config),
-                        on_ingest=self.pipeline.wakeup.set)
+                        on_ingest=self.pipeline.wakeup.set, ruleset=self.config.ruleset)
         try:
             await web.start()
         except OSError as exc:
@@ -133,6 +133,7 @@ class Daemon:
         if self.web:
             self.web.ctx.notifiers = self.pipeline.notifiers
             self.web.ctx.ingest = self._pushed(config)
+            self.web.ctx.ruleset = config.ruleset
         self.config = config
 
     def _start_workers(self) -> list[asyncio.Task]:

@@ -1,7 +1,8 @@
 """The team queue: open alerts ordered by deadline, and the moves people make on them.
 
-States: open -> claimed -> responded -> resolved; or dismissed (not a complaint) from open or
-claimed. Every move is an event row with who and when; nothing is ever deleted.
+States: open -> claimed -> responded -> resolved; or dismissed (not a complaint) from open, claimed or
+responded; or merged (a duplicate of another alert, which takes over its mentions count) from the
+same three. Every move is an event row with who and when; nothing is ever deleted.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "responded": ("open", "claimed"),
     "resolved": ("open", "claimed", "responded"),
     "dismissed": ("open", "claimed", "responded"),
+    "merged": ("open", "claimed", "responded"),
 }
 ACTIONS = {"claim": "claimed", "respond": "responded", "resolve": "resolved", "dismiss": "dismissed"}
 ACTIVE_STATES = ("open", "claimed", "responded")
@@ -58,3 +60,12 @@ def mark_missed(store: Store, mention_id: int, actor: str, now) -> None:
     if not store.rows("SELECT 1 FROM mentions WHERE id = ?", (mention_id,)):
         raise KeyError(f"no mention {mention_id}")
     store.team_verdict(mention_id, True, actor, now)
+
+
+def merge(store: Store, alert_id: int, into: int, actor: str, now, *, note: str = "",
+          notifiers: list[str] = ()) -> dict[str, Any]:
+    """Merge a duplicate into the alert that stays; raises KeyError (no such alert) or ValueError
+    (the duplicate is closed already, or the target is itself merged or dismissed)."""
+    row = store.merge(alert_id, into, actor, now, allowed_from=TRANSITIONS["merged"], note=note,
+                      notifiers=list(notifiers))
+    return alert_public(row)

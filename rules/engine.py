@@ -32,6 +32,8 @@ class Rule:
     cont: bool = False
     examples: dict[str, list["Example"]] = field(default_factory=dict)
     line: int | None = None
+    description: str = ""
+    when: Any = None             # the condition as written, for showing it (rules/describe.py)
 
 
 @dataclass
@@ -67,18 +69,24 @@ class RuleSet:
                           published_at=datetime.now(timezone.utc))
         return self.evaluate(mention, analyze(text, lang))
 
-    def example_failures(self) -> list[str]:
-        """Each rule's examples, checked through the whole rule set as the daemon would see them."""
-        failures = []
+    def example_results(self) -> list[tuple[Rule, str, str, bool]]:
+        """(rule, "match" or "no_match", text, passed) for every example, checked through the whole
+        rule set as the daemon would see them: an earlier rule that stops evaluation can fail one."""
+        results = []
         for rule in self.rules:
-            for want, texts in (("match", rule.examples.get("match", [])),
-                                ("no_match", rule.examples.get("no_match", []))):
-                for text in texts:
+            for want in ("match", "no_match"):
+                for text in rule.examples.get(want, []):
                     mention = text.mention() if isinstance(text, Example) else Example(text).mention()
                     fired = rule.name in self.evaluate(mention, analyze(str(text))).rules
-                    if fired != (want == "match"):
-                        verb = "should fire but did not" if want == "match" else "fired but should not"
-                        failures.append(f"rule {rule.name!r} (line {rule.line}): {verb} on example {text!r}")
+                    results.append((rule, want, text, fired == (want == "match")))
+        return results
+
+    def example_failures(self) -> list[str]:
+        failures = []
+        for rule, want, text, passed in self.example_results():
+            if not passed:
+                verb = "should fire but did not" if want == "match" else "fired but should not"
+                failures.append(f"rule {rule.name!r} (line {rule.line}): {verb} on example {text!r}")
         return failures
 
 
@@ -136,7 +144,8 @@ def _compile_rule(spec: Any, where: str) -> Rule:
     cont = spec.get("continue", False)
     if not isinstance(cont, bool):
         raise RuleError(f"{where}.continue", "expects true or false")
-    return Rule(name, check, actions, cont, examples)
+    description = spec.get("description") or ""
+    return Rule(name, check, actions, cont, examples, description=str(description), when=spec["when"])
 
 
 def _compile_actions(then: Any, where: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from monitor.clock import SystemClock
 from monitor.config import load_settings
-from monitor.queue import act, list_alerts
+from monitor.queue import act, list_alerts, merge
 from monitor.store import Store
 
 
@@ -62,15 +62,22 @@ def queue(args) -> int:
     if args.alert_id is None:
         print(f"queue {args.action} needs an alert id", file=sys.stderr)
         return 2
+    if args.action == "merge" and args.into is None:
+        print("queue merge needs --into ID: the alert that stays", file=sys.stderr)
+        return 2
     try:
-        alert = act(store, args.alert_id, args.action, args.by, SystemClock().now(), note=args.note)
+        if args.action == "merge":
+            alert = merge(store, args.alert_id, args.into, args.by, SystemClock().now(), note=args.note)
+        else:
+            alert = act(store, args.alert_id, args.action, args.by, SystemClock().now(), note=args.note)
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 1
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(json.dumps(alert, ensure_ascii=False) if args.json else f"alert #{alert['id']} is now {alert['state']}")
+    into = f" into #{alert['merged_into']}" if alert.get("merged_into") else ""
+    print(json.dumps(alert, ensure_ascii=False) if args.json else f"alert #{alert['id']} is now {alert['state']}{into}")
     return 0
 
 

@@ -34,14 +34,23 @@ def build_parser() -> argparse.ArgumentParser:
     mentions.add_argument("--db", default=argparse.SUPPRESS)
 
     queue = sub.add_parser("queue", help="the team queue")
-    queue.add_argument("action", choices=["list", "claim", "respond", "resolve", "dismiss"])
+    queue.add_argument("action", choices=["list", "claim", "respond", "resolve", "dismiss", "merge"])
     queue.add_argument("alert_id", nargs="?", type=int)
     queue.add_argument("--json", action="store_true")
     queue.add_argument("--all", action="store_true", help="list alerts in every state, not only open ones")
     queue.add_argument("--by", default="cli", help="who is acting (recorded on the event)")
     queue.add_argument("--note", default="")
+    queue.add_argument("--into", type=int, help="with merge: the alert that stays (the other is its duplicate)")
     queue.add_argument("--config", default=argparse.SUPPRESS)
     queue.add_argument("--db", default=argparse.SUPPRESS)
+
+    report = sub.add_parser("report", help="complaints, SLA and response times over a date range")
+    report.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: 6 days before --to)")
+    report.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today in the team's zone)")
+    report.add_argument("--team", help="only this team's alerts")
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--config", default=argparse.SUPPRESS)
+    report.add_argument("--db", default=argparse.SUPPRESS)
 
     sub.add_parser("hash-password", help="read a password on stdin, print the hash for web.users")
 
@@ -63,6 +72,7 @@ COMMANDS = {
     "mentions": ("monitor.cli.commands", "mentions"),
     "queue": ("monitor.cli.commands", "queue"),
     "hash-password": ("monitor.cli.commands", "hash_password_command"),
+    "report": ("monitor.cli.report", "report"),
     "rules": ("monitor.cli.commands", "rules"),
     None: ("monitor.daemon", "run_daemon"),
 }

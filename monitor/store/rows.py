@@ -70,6 +70,7 @@ def alert_public(r: dict[str, Any]) -> dict[str, Any]:
         "id": r["id"], "mention_id": r["mention_id"], "state": r["state"], "priority": r["priority"],
         "team": r["team"], "due_at": r["due_at"], "created_at": r["created_at"],
         "updated_at": r["updated_at"], "assignee": r["assignee"], "mentions_count": r.get("mentions_count", 1),
+        "merged_into": r.get("merged_into"),
         "rules": json.loads(r["rules"]), "tags": json.loads(r["tags"]),
         "explanation": json.loads(r["explanation"]),
     }

@@ -1,6 +1,54 @@
 """Numbered migrations. Append only: a deployed database moves forward one number at a time."""
 from __future__ import annotations
 
+# One spelling per letter for the search index (migration 4), as rules/normalize.py does for matching:
+# Arabic letter forms, harakat and tatweel, Persian/Arabic digits. It is applied in plain SQL (two
+# views of replace() calls, since SQLite has no translate() and its parser allows only ~25 nested
+# calls per expression), so any connection that writes a mention keeps the index right; queries get
+# the same map in monitor/store/search.py. FTS5 folds case itself, and zero-width and direction
+# marks already separate words in its tokenizer. Frozen with migration 4: changing it needs a
+# migration that rebuilds mentions_fts.
+FTS_LETTERS: dict[str, str] = {
+    **dict(zip("يىكۀةأإآٱؤئ", "ییکههاااوی")),
+    **{chr(c): "" for c in [*range(0x064B, 0x0656), 0x0670, 0x0640]},   # harakat, hamza marks, tatweel
+}
+FTS_DIGITS: dict[str, str] = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+FTS_FOLD: dict[str, str] = {**FTS_LETTERS, **FTS_DIGITS}
+FTS_COLUMNS = ("text", "author_handle", "author_name")
+
+
+def _replaced(column: str, table: dict[str, str]) -> str:
+    expr = column
+    for char, to in table.items():
+        expr = f"replace({expr}, char({ord(char)}), '{to}')"
+    return expr
+
+
+def _search_index() -> str:
+    names = ", ".join(FTS_COLUMNS)
+    raw = ", ".join(f"{c} AS raw_{c}" for c in FTS_COLUMNS)
+    letters = ", ".join(f"{_replaced(c, FTS_LETTERS)} AS {c}" for c in FTS_COLUMNS)
+    # Plain ASCII (most English posts and handles) has nothing to fold: the replace() calls are skipped.
+    digits = ", ".join(f"CASE WHEN raw_{c} GLOB '*[^ -~]*' THEN {_replaced(c, FTS_DIGITS)} ELSE raw_{c} END AS {c}"
+                       for c in FTS_COLUMNS)
+    insert = f"INSERT INTO mentions_fts (rowid, {names}) SELECT id, {names} FROM mentions_folded WHERE id = new.id;"
+    # External content: a 'delete' must repeat the indexed values, read before the row changes.
+    delete = (f"INSERT INTO mentions_fts (mentions_fts, rowid, {names}) "
+              f"SELECT 'delete', id, {names} FROM mentions_folded WHERE id = old.id;")
+    return f"""
+    CREATE VIEW mentions_folded_letters AS SELECT id, {raw}, {letters} FROM mentions;
+    CREATE VIEW mentions_folded AS SELECT id, {digits} FROM mentions_folded_letters;
+    CREATE VIRTUAL TABLE mentions_fts USING fts5 (
+        {names}, content = 'mentions', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER mentions_fts_insert AFTER INSERT ON mentions BEGIN {insert} END;
+    CREATE TRIGGER mentions_fts_delete BEFORE DELETE ON mentions BEGIN {delete} END;
+    CREATE TRIGGER mentions_fts_unindex BEFORE UPDATE OF {names} ON mentions BEGIN {delete} END;
+    CREATE TRIGGER mentions_fts_reindex AFTER UPDATE OF {names} ON mentions BEGIN {insert} END;
+    INSERT INTO mentions_fts (rowid, {names}) SELECT id, {names} FROM mentions_folded;
+    """
+
+
 MIGRATIONS: list[str] = [
     # 1: the foundation
     """
@@ -109,5 +157,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE alerts ADD COLUMN mentions_count INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE mentions ADD COLUMN incident_alert_id INTEGER;
     CREATE INDEX mentions_author ON mentions (source, author_handle);
+    """,
+    # 4: full-text search over every stored mention (external content: the text is kept once, in
+    # mentions; the index holds the folded words, filled for existing rows here, by triggers after), and
+    # merged duplicates pointing at the alert that absorbed them
+    _search_index() + """
+    ALTER TABLE alerts ADD COLUMN merged_into INTEGER REFERENCES alerts (id);
     """,
 ]

@@ -22,6 +22,21 @@ from monitor.store.schema import MIGRATIONS
 OPEN_STATES = ("open", "claimed")
 
 
+def split_statements(script: str) -> list[str]:
+    """A script's statements, split only where SQLite says one is complete: a ';' inside a trigger's
+    BEGIN ... END, a string or a comment does not end a statement."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \t\n;"):
+        raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:80]!r}")
+    return statements
+
+
 class StoreError(Exception):
     """The database cannot be used: locked, full, corrupt or unreadable."""
 
@@ -56,9 +71,8 @@ class Store:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in split_statements(script):
+                    self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -223,6 +237,32 @@ class Store:
             c.execute("UPDATE alerts SET state = ?, updated_at = ?, assignee = COALESCE(?, assignee) WHERE id = ?",
                       (to_state, iso(now), assignee, alert_id))
             self._event(c, alert_id, now, actor, to_state, row["state"], to_state, note, notifiers, row["due_at"])
+        return self.alert(alert_id)
+
+    def merge(self, alert_id: int, into: int, actor: str, now: datetime, *, allowed_from: tuple[str, ...],
+              note: str = "", notifiers: list[str] = ()) -> dict:
+        """Mark an alert as a duplicate of another: its state becomes merged, it points at the target, and
+        the target takes over its mentions count. Both alerts keep every row and get an event."""
+        with self.transaction() as c:
+            dup = c.execute("SELECT state, due_at, mentions_count FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            target = c.execute("SELECT state, due_at, merged_into FROM alerts WHERE id = ?", (into,)).fetchone()
+            if dup is None or target is None:
+                raise KeyError(f"no alert {alert_id if dup is None else into}")
+            if alert_id == into:
+                raise ValueError(f"alert {alert_id} cannot be merged into itself")
+            if dup["state"] not in allowed_from:
+                raise ValueError(f"alert {alert_id} is {dup['state']}; cannot become merged")
+            if target["state"] in ("merged", "dismissed"):
+                where = f" into #{target['merged_into']}" if target["merged_into"] else ""
+                raise ValueError(f"alert {into} is {target['state']}{where}; merge into a live alert")
+            c.execute("UPDATE alerts SET state = 'merged', merged_into = ?, updated_at = ? WHERE id = ?",
+                      (into, iso(now), alert_id))
+            c.execute("UPDATE alerts SET mentions_count = mentions_count + ?, updated_at = ? WHERE id = ?",
+                      (dup["mentions_count"], iso(now), into))
+            text = f"into #{into}" + (f": {note}" if note else "")
+            self._event(c, alert_id, now, actor, "merged", dup["state"], "merged", text, notifiers, dup["due_at"])
+            self._event(c, into, now, actor, "absorbed", target["state"], target["state"],
+                        f"#{alert_id} (+{dup['mentions_count']})", [], target["due_at"])
         return self.alert(alert_id)
 
     def record_event(self, alert_id: int, kind: str, now: datetime, notifiers: list[str], note: str = "") -> int:

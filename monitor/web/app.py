@@ -27,6 +27,7 @@ class WebContext:
     timezone: str = "UTC"                         # the team's, for every time shown
     ingest: dict = field(default_factory=dict)    # pushed source name -> its options (secret, window)
     on_ingest: object = None                      # called after mentions are stored (wakes the pipeline)
+    ruleset: object = None                        # the loaded rules.engine.RuleSet, for the rules page
 
 
 CTX = web.AppKey("ctx", WebContext)
@@ -40,9 +41,11 @@ def create_app(ctx: WebContext) -> web.Application:
     app[CTX] = ctx
     app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    from monitor.web import api, pages
-    pages.add_routes(app)
-    api.add_routes(app)
+    # For places that cannot isolate text with dir="auto" (an <option>'s label, a title attribute).
+    app[TEMPLATES].filters["plain_label"] = plain_label
+    from monitor.web import api, api_stats, pages, pages_mentions, pages_reports, pages_rules
+    for module in (pages, pages_mentions, pages_rules, pages_reports, api, api_stats):
+        module.add_routes(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/ingest/{source}", ingest)
@@ -128,6 +131,15 @@ async def ingest(request: web.Request) -> web.Response:
     return web.json_response({"accepted": len(mentions), "new": len(new)}, status=202)
 
 
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
+def plain_label(text, limit: int = 60) -> str:
+    """Customer text for a one-line label: bidi controls removed (nothing to isolate them in), capped."""
+    text = " ".join(str(text or "").translate(_BIDI_CONTROLS).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 async def read_up_to(content, limit: int) -> bytes:
     """The body up to `limit` bytes. One read(n) returns only what has arrived so far (at most n), so a
     large push read that way was cut short and failed its signature check."""
@@ -148,12 +160,18 @@ async def healthz(request: web.Request) -> web.Response:
 LANG_COOKIE = "monitor_lang"
 
 
-def render(request: web.Request, template: str, **context) -> web.Response:
-    from monitor.web.i18n import LANGS, translator, when
+def request_lang(request: web.Request) -> str:
+    from monitor.web.i18n import LANGS
     lang = request.cookies.get(LANG_COOKIE, "en")
-    lang = lang if lang in LANGS else "en"
+    return lang if lang in LANGS else "en"
+
+
+def render(request: web.Request, template: str, **context) -> web.Response:
+    from monitor.web.i18n import number_text, translator, when
+    lang = request_lang(request)
     tz = request.app[CTX].timezone
     html = request.app[TEMPLATES].get_template(template).render(
         user=request.get(USER), csrf=request.get(CSRF, ""), lang=lang, dir="rtl" if lang == "fa" else "ltr",
+        path=request.path_qs, num=lambda value: number_text(value, lang),
         t=translator(lang), when=lambda iso_text: when(iso_text, tz, lang), **context)
     return web.Response(text=html, content_type="text/html", charset="utf-8")

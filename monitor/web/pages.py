@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from monitor.queue import ACTIONS, act, list_alerts
+from monitor.queue import ACTIONS, act, list_alerts, merge
 from monitor.store.rows import alert_public, mention_public
 from monitor.web.app import CTX, USER, render
 from monitor.web.auth import SESSION_COOKIE, SESSION_SECONDS, check_password
+from monitor.web.params import safe_next
 from monitor.web.present import ALERT_TEXT_CAP, alert_view, safe_url
 
 
@@ -15,10 +16,11 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     app.router.add_get("/", queue_page)
-    app.router.add_get("/alerts/{id:\\d+}", alert_page)
+    app.router.add_get("/alerts/{id:\\d{1,18}}", alert_page)
     app.router.add_get("/sources", sources_page)
     app.router.add_get("/lang/{lang}", switch_language)
-    app.router.add_post("/alerts/{id:\\d+}/{action}", alert_action)
+    app.router.add_post("/alerts/{id:\\d{1,18}}/merge", merge_action)   # before {action}: it takes a target
+    app.router.add_post("/alerts/{id:\\d{1,18}}/{action}", alert_action)
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -72,7 +74,7 @@ async def switch_language(request: web.Request) -> web.Response:
     from monitor.web.app import LANG_COOKIE
     from monitor.web.i18n import LANGS
     lang = request.match_info["lang"]
-    response = web.HTTPFound("/")
+    response = web.HTTPFound(safe_next(request.query.get("next")))
     if lang in LANGS:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Strict", path="/")
     raise response
@@ -100,4 +102,22 @@ async def alert_action(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text=f"no alert {alert_id}")
     except ValueError as exc:
         raise web.HTTPConflict(text=str(exc))
-    raise web.HTTPFound(str(form.get("next") or "/") if str(form.get("next", "/")).startswith("/") else "/")
+    raise web.HTTPFound(safe_next(form.get("next")))
+
+
+async def merge_action(request: web.Request) -> web.Response:
+    """The queue's "duplicate of #" form: this alert merges into the one typed or picked."""
+    ctx = request.app[CTX]
+    alert_id = int(request.match_info["id"])
+    form = await request.post()
+    into = str(form.get("into", "")).strip().lstrip("#")
+    if not (into.isdecimal() and len(into) <= 18):   # Persian digits are fine; ² or a 40-digit number is not
+        raise web.HTTPBadRequest(text="Merge needs the number of the alert that stays.")
+    try:
+        merge(ctx.store, alert_id, int(into), request[USER], ctx.clock.now(), note=str(form.get("note", ""))[:500],
+              notifiers=ctx.notifiers)
+    except KeyError as exc:
+        raise web.HTTPNotFound(text=exc.args[0])
+    except ValueError as exc:
+        raise web.HTTPConflict(text=str(exc))
+    raise web.HTTPFound(safe_next(form.get("next")))

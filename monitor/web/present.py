@@ -32,13 +32,19 @@ def matched_words(explanation: list[dict]) -> list[str]:
 
 
 def highlight(text: str, words: list[str], cap: int) -> Markup:
-    """Escape first, then wrap the matched words in <mark>: nothing of the text can become markup."""
+    """Escape every piece of the text and wrap the matched words in <mark>: matching runs on the raw
+    text, so nothing of it can become markup and no entity (&amp;) is ever cut by a match."""
     shown = text if len(text) <= cap else text[:cap] + "…"
-    html = str(escape(shown))
-    for word in sorted(words, key=len, reverse=True):
-        pattern = re.compile(re.escape(str(escape(word))), re.IGNORECASE)
-        html = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html)
-    return Markup(html)
+    words = [w for w in words if w.strip()][:32]
+    if not words:
+        return Markup(escape(shown))
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(shown):
+        pieces += [escape(shown[last:match.start()]), Markup("<mark>%s</mark>") % match.group(0)]
+        last = match.end()
+    pieces.append(escape(shown[last:]))
+    return Markup("").join(pieces)
 
 
 def time_left(due_at: str, now) -> tuple[float, str]:

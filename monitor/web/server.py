@@ -12,7 +12,7 @@ from monitor.web.auth import hash_password
 
 class WebServer:
     def __init__(self, settings, store, clock, notifiers: list[str], demo: bool, timezone: str = "UTC",
-                 ingest: dict | None = None, on_ingest=None):
+                 ingest: dict | None = None, on_ingest=None, ruleset=None):
         users = {u.name: u.password_hash for u in settings.users}
         self.one_time_login: tuple[str, str] | None = None
         if not users:
@@ -21,7 +21,7 @@ class WebServer:
             users[name] = hash_password(password)
             self.one_time_login = (name, password)
         self.ctx = WebContext(store, clock, users, [t.get_secret_value() for t in settings.api_tokens], notifiers,
-                              timezone=timezone, ingest=ingest or {}, on_ingest=on_ingest)
+                              timezone=timezone, ingest=ingest or {}, on_ingest=on_ingest, ruleset=ruleset)
         self.host, self.port = settings.host, settings.port
         self.runner: web.AppRunner | None = None
         self.url = ""

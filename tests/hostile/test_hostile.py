@@ -82,6 +82,22 @@ def test_rules_store_and_formats_survive(tmp_path, ruleset, name, text, caplog):
 
 
 @pytest.mark.parametrize("name,text", CORPUS, ids=IDS)
+def test_search_indexes_hostile_text_and_takes_it_as_a_query(tmp_path, name, text):
+    from monitor.store.search import MAX_QUERY, MentionQuery, QueryError, search
+    store = Store(tmp_path / "s.db")
+    store.ensure_source("f", "rss")
+    store.save_poll("f", [Mention(source="f", native_id="1", text=text, published_at=T0,
+                                  author=Author(handle=text[:200], name=text[:200]))], None, {}, T0, T0)
+    try:
+        found = search(store, MentionQuery(q=text))["mentions"]
+    except QueryError:
+        found = None        # nothing searchable in it: a 400 on the page and the API, never a crash
+    if found is not None and len(text) <= MAX_QUERY:   # a longer query keeps only its start
+        assert [m["id"] for m in found] == [1], "its own words find it"
+    store.conn.execute("INSERT INTO mentions_fts (mentions_fts) VALUES ('integrity-check')")
+
+
+@pytest.mark.parametrize("name,text", CORPUS, ids=IDS)
 async def test_console_notifier_writes_one_safe_line(name, text, caplog):
     mention = {"source": "f", "author": {"handle": text[:100], "name": ""}, "text": text}
     alert = {"id": 1, "priority": "high", "team": "t", "due_at": "2026-03-01T13:00:00Z", "rules": ["r"]}

@@ -112,7 +112,7 @@ async def test_each_alert_page_is_safe_and_cut_for_display(client, index):
 
 
 async def test_the_api_gives_back_every_text_whole(client):
-    resp = await client.get("/api/mentions?limit=1000")
+    resp = await client.get("/api/mentions?limit=200")
     assert resp.status == 200 and resp.content_type == "application/json"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     mentions = (await resp.json())["mentions"]

@@ -1,12 +1,16 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright (never a downloaded browser).
 
 Logs in, sees the demo's alerts, watches a countdown tick, claims and resolves one, checks that a
-hostile mention executes nothing, and switches the interface to Persian (right to left). Screenshots go to test-artifacts/screenshots/ (printed) and the
-queue's also to docs/screenshots/queue.png for the README.
+hostile mention executes nothing, switches the interface to Persian (right to left), merges a
+duplicate from the queue, marks a missed complaint on the mentions page and opens the reports over
+a week of history. Screenshots go to test-artifacts/screenshots/ (printed); with UPDATE_SCREENSHOTS=1
+the queue's and the reports' also to docs/screenshots/ for the README.
 """
 from __future__ import annotations
 
 import asyncio
+import random
+import os
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,8 +21,9 @@ from aiohttp.test_utils import TestServer
 from monitor.clock import SystemClock
 from monitor.config import load_settings
 from monitor.demo.replay import load_items
-from monitor.models import Author, Mention
+from monitor.models import Author, Mention, Verdict
 from monitor.pipeline import Pipeline
+from monitor.queue import act
 from monitor.store import Store
 from monitor.web.app import WebContext, create_app
 from monitor.web.auth import hash_password
@@ -44,7 +49,29 @@ def seeded_store(path: Path) -> Store:
     store.save_poll("demo", mentions, None, {}, now, now)
     config = load_settings(ROOT / "settings.yaml", check_examples=False)
     Pipeline(store, config.ruleset, [], SystemClock()).drain()
+    seed_history(store, now)
     return store
+
+
+def seed_history(store: Store, now: datetime) -> None:
+    """Six days of earlier complaints on four sources in three languages, every one answered and
+    resolved (some late), so the reports have a week to show and the queue stays the demo's."""
+    rng = random.Random(7)
+    sources = {"app-store": "en", "mastodon": "en", "telegram": "fa", "google-play": "ar"}
+    for name in sources:
+        store.ensure_source(name, "rss")
+    for n in range(140):
+        source = rng.choice(list(sources))
+        posted = now - timedelta(days=1 + rng.random() * 5, hours=rng.choice([0, 0, 2, 5]))
+        store.save_poll(source, [Mention(source=source, native_id=f"h{n}", text=f"past complaint {n}",
+                                         author=Author(handle=f"past{n}"), published_at=posted)], None, {}, now, now)
+        mention = store.unprocessed()[0]
+        team = "billing" if n % 3 == 0 else "support"
+        alert = store.save_verdict(mention, Verdict(complaint=True, lang=sources[source], team=team, rules=["history"]),
+                                   posted, [])
+        answered = posted + timedelta(minutes=rng.choice([4, 9, 12, 20, 25, 35, 40, 55, 70, 95, 150, 300]))
+        act(store, alert, "respond", "sara", answered)
+        act(store, alert, "resolve", "sara", answered + timedelta(minutes=30))
 
 
 async def test_the_queue_in_chromium(tmp_path):
@@ -94,10 +121,45 @@ async def test_the_queue_in_chromium(tmp_path):
             await page.wait_for_timeout(1100)
             assert "مانده" in await page.locator(".countdown").first.inner_text()
             await page.screenshot(path=str(SHOTS / "queue-fa.png"), full_page=False)
+            await page.goto(f"{base}/lang/en?next=/")
+            await merge_a_duplicate(page)
+            await mark_a_missed_complaint(page, base)
+            await page.goto(f"{base}/reports")
+            await page.wait_for_selector("svg.plot")
+            assert await page.locator("figure.chart svg.plot").count() == 4
+            assert "Complaints per hour by source" in await page.locator("#chart-by_source figcaption").inner_text()
+            assert await page.locator("#chart-by_source rect").count() > 20
+            await page.screenshot(path=str(SHOTS / "reports.png"), full_page=True)
+            await page.goto(f"{base}/lang/fa?next=/reports")
+            await page.wait_for_selector("html[dir=rtl] svg.plot")
+            await page.screenshot(path=str(SHOTS / "reports-fa.png"), full_page=True)
+            assert await page.evaluate("window.__pwned") is None and dialogs == [], "nothing ran on any page"
         finally:
             await browser.close()
             await server.close()
-    docs = ROOT / "docs" / "screenshots"
-    docs.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SHOTS / "queue.png", docs / "queue.png")
-    shutil.copy(SHOTS / "queue-fa.png", docs / "queue-fa.png")
+    # The README's pictures change only when asked (UPDATE_SCREENSHOTS=1), so a test run leaves the
+    # checkout clean.
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        docs = ROOT / "docs" / "screenshots"
+        docs.mkdir(parents=True, exist_ok=True)
+        for name in ("queue.png", "queue-fa.png", "reports.png"):
+            shutil.copy(SHOTS / name, docs / name)
+
+
+async def merge_a_duplicate(page) -> None:
+    """Type the first alert's number into the second's "duplicate of" box; one click merges it."""
+    cards = page.locator("ol.queue li.alert")
+    keep = (await cards.nth(0).get_attribute("id")).split("-")[1]
+    duplicate = (await cards.nth(1).get_attribute("id")).split("-")[1]
+    await cards.nth(1).locator("form.merge input[name=into]").fill(keep)
+    await cards.nth(1).locator("button.act-merge").click()
+    await page.wait_for_selector(f"#alert-{duplicate}", state="detached")
+    assert await page.locator(f"#alert-{keep}").count() == 1
+
+
+async def mark_a_missed_complaint(page, base: str) -> None:
+    await page.goto(f"{base}/mentions?q=kettle")
+    item = page.locator("ol.mentions li.mention").first
+    assert "kettle" in await item.inner_text()
+    await item.locator("button.act-missed").click()
+    await page.wait_for_selector("text=Marked as a complaint by the team.")
