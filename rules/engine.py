@@ -13,13 +13,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from monitor.models import Mention, Scores, Verdict
+from monitor.noise.realert import RealertError, RealertLimit, parse_realert
 from rules.analyze import analyze
 from rules.conditions import Check, Context, RuleError, compile_condition
 from rules.durations import parse_duration
 
 log = logging.getLogger("monitor.rules")
 
-_RULE_KEYS = {"name", "when", "then", "continue", "examples", "description", "enabled"}
+_RULE_KEYS = {"name", "when", "then", "continue", "examples", "description", "enabled", "realert"}
 _ACTION_KEYS = {"complaint", "priority", "respond_within", "team", "tags", "suppress"}
 PRIORITIES = ("urgent", "high", "normal", "low")
 
@@ -32,6 +33,7 @@ class Rule:
     cont: bool = False
     examples: dict[str, list[str]] = field(default_factory=dict)
     line: int | None = None
+    realert: RealertLimit | None = None    # at most N alerts per period that page anyone, per key
 
 
 @dataclass
@@ -135,7 +137,16 @@ def _compile_rule(spec: Any, where: str) -> Rule:
     cont = spec.get("continue", False)
     if not isinstance(cont, bool):
         raise RuleError(f"{where}.continue", "expects true or false")
-    return Rule(name, check, actions, cont, examples)
+    return Rule(name, check, actions, cont, examples, realert=_compile_realert(spec.get("realert"), where))
+
+
+def _compile_realert(value: Any, where: str) -> RealertLimit | None:
+    if value is None:
+        return None
+    try:
+        return parse_realert(value)
+    except RealertError as exc:
+        raise RuleError(f"{where}.realert" + (f".{exc.field}" if exc.field else ""), exc.message) from exc
 
 
 def _compile_actions(then: Any, where: str) -> dict[str, Any]:

@@ -73,6 +73,7 @@ def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
     _check_unique_names(settings, issue)
     _check_references(settings, raw_notifiers, issue)
     ruleset = _load_rules(settings, path.parent, lines, filename, issues)
+    _check_silences(settings, ruleset, issue)
     if not issues and check_examples:
         for failure in ruleset.example_failures():
             issues.append(ConfigIssue("rules", failure, None, filename))
@@ -185,6 +186,21 @@ def _check_references(settings, raw_notifiers: list, issue) -> None:
         for j, name in enumerate(level.notify):
             if name not in known:
                 issue(("sla", "escalation", i, "notify", j), f"no notifier named {name!r}")
+    for section in ("storm", "source_silence"):
+        for j, name in enumerate(getattr(getattr(settings, section, None), "notify", [])):
+            if name not in known:
+                issue((section, "notify", j), f"no notifier named {name!r}")
+
+
+def _check_silences(settings: Settings, ruleset: RuleSet, issue) -> None:
+    """A silence naming a rule, source or team that does not exist would silently silence nothing."""
+    known = {"rule": {r.name for r in ruleset.rules}, "source": {s.name for s in settings.sources},
+             "team": {t.name for t in settings.teams}}
+    for i, silence in enumerate(settings.silences):
+        for field, names in known.items():
+            value = getattr(silence, field)
+            if value is not None and value not in names:
+                issue(("silences", i, field), f"no {field} named {value!r}")
 
 
 def _load_rules(settings: Settings, base: Path, lines, filename: str, issues: list[ConfigIssue]) -> RuleSet:
