@@ -65,8 +65,7 @@ def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
     sources = _configure(raw_sources, "sources", SourceSettings, _connector_registry(), issue)
     notifiers = _configure(raw_notifiers, "notifiers", NotifierSettings, _notifier_registry(), issue)
     if settings is None or issues:
-        if settings is not None or "sla" in data:
-            _check_references(settings or _section(data, "sla"), raw_notifiers, issue)
+        _check_references(settings or _partial(data), raw_notifiers, issue)
         raise ConfigError(issues)
     settings.sources = [c.common for c in sources]
     settings.notifiers = [c.common for c in notifiers]
@@ -168,13 +167,18 @@ def _validate_sections(data: dict, issue) -> Settings | None:
     return Settings.model_validate(data) if ok and all(k in Settings.model_fields for k in data) else None
 
 
-def _section(data: dict, name: str):
-    """A holder with just one validated section, for cross-checks when another section failed."""
-    try:
-        value = TypeAdapter(Settings.model_fields[name].annotation).validate_python(data[name])
-    except ValidationError:
-        return None
-    return type("Partial", (), {name: value})()
+def _partial(data: dict):
+    """The sections that validate on their own (defaults for absent ones), for cross-checks when
+    another section failed: a wrong notifier name is reported in the same run."""
+    holder = type("Partial", (), {})()
+    for name in ("sla", "storm", "source_silence"):
+        try:
+            value = (TypeAdapter(Settings.model_fields[name].annotation).validate_python(data[name]) if name in data
+                     else Settings.model_fields[name].default)
+        except ValidationError:
+            continue
+        setattr(holder, name, value)
+    return holder
 
 
 def _check_references(settings, raw_notifiers: list, issue) -> None:
@@ -182,7 +186,8 @@ def _check_references(settings, raw_notifiers: list, issue) -> None:
     if settings is None:
         return
     known = {n.get("name") for n in raw_notifiers if isinstance(n, dict)}
-    for i, level in enumerate(settings.sla.escalation):
+    sla = getattr(settings, "sla", None)
+    for i, level in enumerate(sla.escalation if sla else []):
         for j, name in enumerate(level.notify):
             if name not in known:
                 issue(("sla", "escalation", i, "notify", j), f"no notifier named {name!r}")
