@@ -1,8 +1,10 @@
 """Works through the outbox: one task per notifier, deliveries in deadline order, retried with backoff.
 
-A notifier that is down delays only its own messages: it stops at its first failure that may heal
-(so order by deadline holds on recovery) and tries again after a tenacity-style exponential
-backoff; a failure that cannot heal (this message refused) marks that delivery failed and goes on.
+A notifier that is down delays only its own messages. Its queue is worked from the most urgent
+deadline down and waits behind its head: after a failure that may heal, nothing goes until the
+head's next attempt (a tenacity-style exponential backoff, or the receiver's Retry-After), so on
+recovery the backlog leaves in deadline order rather than in the order of each row's own backoff.
+A failure that cannot heal (this message refused) marks that delivery failed and goes on.
 During the notifier's quiet hours only the excepted priorities go; the rest wait, in order.
 Each delivery carries an idempotency key so a receiver can drop the double a crash may cause.
 """
@@ -52,7 +54,9 @@ class OutboxSender:
     async def deliver_due(self) -> int:
         """Send what is due; stop at the first failure that may heal. Returns how many were sent."""
         sent = 0
-        for row in self.store.pending_deliveries(self.notifier.name, self.clock.now(), priorities=self._allowed()):
+        for row in self.store.pending_deliveries(self.notifier.name, priorities=self._allowed()):
+            if parse_iso(row["next_attempt_at"]) > self.clock.now():
+                return sent      # the head is backing off: everything behind it waits, in order
             try:
                 await self._send(row)
             except DeliveryError as exc:

@@ -295,14 +295,15 @@ class Store:
 
     # --- outbox ----------------------------------------------------------------------
 
-    def pending_deliveries(self, notifier: str, now: datetime, limit: int = 50,
+    def pending_deliveries(self, notifier: str, limit: int = 50,
                            priorities: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-        """Due deliveries of one notifier, most urgent alert first; only `priorities` when given
+        """Pending deliveries of one notifier, most urgent deadline first, whether or not their next
+        attempt is due (the sender waits for the head, so order holds); only `priorities` when given
         (quiet hours let only some through)."""
         only = f" AND priority IN ({', '.join('?' * len(priorities))})" if priorities is not None else ""
         return self.rows(
-            f"""SELECT * FROM deliveries WHERE notifier = ? AND state = 'pending' AND next_attempt_at <= ?{only}
-                ORDER BY due_at, id LIMIT ?""", (notifier, iso(now), *(priorities or ()), limit))
+            f"""SELECT * FROM deliveries WHERE notifier = ? AND state = 'pending'{only}
+                ORDER BY due_at, id LIMIT ?""", (notifier, *(priorities or ()), limit))
 
     def delivery_done(self, delivery_id: int, now: datetime) -> None:
         with self.transaction() as c:
