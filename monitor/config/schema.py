@@ -1,7 +1,7 @@
 """The shape of settings.yaml. Unknown keys are errors: a setting silently ignored is a bug."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -61,7 +61,8 @@ class Team(Strict):
     timezone: str = "UTC"
     hours: str | None = None           # "08:00-16:00": the SLA clock runs only then; absent = 24/7
     days_off: list[str] = []           # ["fri"], ["fri", "sat"], ["sat", "sun"]
-    holidays: list[str] = []           # ["2026-03-21"]
+    # YAML reads an unquoted 2026-03-21 as a date, a quoted one as a string: both are accepted.
+    holidays: list[date] = []          # [2026-03-21]
 
     @model_validator(mode="after")
     def _calendar_is_valid(self):
