@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from monitor.clock import SystemClock, parse_iso
 from monitor.config import ConfigError, load_settings
@@ -12,8 +14,14 @@ from rules.durations import parse_duration
 
 def stats(args, store) -> int:
     now = SystemClock().now()
-    report = sla_metrics(store, now, since=_moment(args.since, now), until=_moment(args.until, now),
-                         tz=args.tz or _team_zone(args))
+    try:
+        since, until = _moment(args.since, now), _moment(args.until, now)
+        zone = args.tz or _team_zone(args)
+        ZoneInfo(zone)
+    except (ValueError, LookupError) as exc:   # an unknown zone is a KeyError (ZoneInfoNotFoundError)
+        print(f"queue stats: {exc}", file=sys.stderr)
+        return 2
+    report = sla_metrics(store, now, since=since, until=until, tz=zone)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0
@@ -44,7 +52,11 @@ def _moment(text: str | None, now: datetime) -> datetime | None:
     try:
         return now - timedelta(seconds=parse_duration(text))
     except ValueError:
+        pass
+    try:
         return parse_iso(text)
+    except ValueError:
+        raise ValueError(f"not a duration or a time: {text!r} (use 7d, or 2026-03-01T00:00:00Z)") from None
 
 
 def _team_zone(args) -> str:

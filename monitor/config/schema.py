@@ -107,7 +107,6 @@ class SourceSettings(BaseModel):
 
 class QuietHoursSettings(Strict):
     """quiet_hours: {from: "22:00", to: "07:00", tz: Asia/Tehran, except_priority: [urgent]}"""
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     start: time = Field(alias="from")
     end: time = Field(alias="to")
     tz: str = "UTC"
@@ -162,7 +161,6 @@ class RealertSettings(Strict):
 
 class SilenceSettings(Strict):
     """A silence written in settings.yaml: page nobody about what it names, until `until`."""
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     rule: str | None = None
     source: str | None = None
     term: str | None = None

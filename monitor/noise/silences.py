@@ -4,6 +4,7 @@ boundaries, exactly as rule terms are. From the command line (stored) or setting
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,7 +76,6 @@ class SilenceBook:
 
 def alert_facts(conn, alert_id: int) -> dict:
     """What silences and realert limits look at, read in the caller's transaction."""
-    import json
     row = conn.execute(
         """SELECT a.id, a.rules, a.team, a.muted, m.source, m.text, m.author_handle, m.thread_id
            FROM alerts a JOIN mentions m ON m.id = a.mention_id WHERE a.id = ?""", (alert_id,)).fetchone()

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from monitor.clock import iso
 from monitor.store import Store
 from monitor.store.notices import close_notice, open_notice, open_notices
-from monitor.watch.terms import top_terms
+from monitor.watch.terms import top_terms, words
 
 log = logging.getLogger("monitor.storm")
 
@@ -104,7 +104,6 @@ class StormWatch:
 
     def _examples(self, recent: list[dict], terms: list[str]) -> list[dict]:
         """The newest posts that use a top term, one per author, so the examples show the storm."""
-        from monitor.watch.terms import words
         chosen, authors = [], set()
         ranked = sorted(recent, key=lambda r: not (words(r["text"]) & set(terms)))   # stable: newest first within
         for row in ranked:
