@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from monitor.clock import SystemClock  # noqa: E402
 from monitor.config import load_settings  # noqa: E402
 from monitor.models import Author, Mention  # noqa: E402
+from monitor.noise.gate import NoiseGate  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 from monitor.store import Store  # noqa: E402
 from rules.analyze import analyze  # noqa: E402
@@ -62,6 +63,7 @@ def main() -> None:
         mentions = [Mention(source="bench", native_id=str(i), text=t, published_at=now, author=Author(handle=f"u{i % 300}"))
                     for i, t in enumerate(sample)]
         pipeline = Pipeline(store, config.ruleset, ["console"], SystemClock())
+        store.gate = NoiseGate()   # as in the daemon: realert limits and silences checked per alert
         start = time.perf_counter()
         for i in range(0, len(mentions), 100):   # as the scheduler would hand them over, a poll at a time
             store.save_poll("bench", mentions[i:i + 100], {"i": i}, {}, now, now)

@@ -19,13 +19,18 @@ from monitor.config import ConfigError, load_settings
 from monitor.config.load import LoadedConfig
 from monitor.demo.setup import demo_sources
 from monitor.logsetup import setup_logging
+from monitor.noise.gate import NoiseGate
+from monitor.noise.silences import SilenceBook
 from monitor.notifiers import NOTIFIERS
 from monitor.notifiers.outbox import OutboxSender
+from monitor.periodic import every
 from monitor.pipeline import Pipeline
 from monitor.scheduler import SourceRunner
 from monitor.sla.deadline import Deadlines
 from monitor.sla.ticker import Level, SlaTicker
 from monitor.store import Store, StoreError
+from monitor.watch.silent_sources import SilentSourceWatch, Watched
+from monitor.watch.storm import StormWatch
 from monitor.web.server import WebServer
 
 log = logging.getLogger("monitor.daemon")
@@ -77,6 +82,7 @@ class Daemon:
                 await asyncio.gather(*(r.poll_once() for r in self.runners))
                 self.pipeline.drain()
                 self.ticker.tick()
+                self._watch_once()
                 await asyncio.gather(*(s.deliver_due() for s in self.senders))
             else:
                 await self._serve()
@@ -129,16 +135,54 @@ class Daemon:
         for r in self.runners:
             r.on_new = self.pipeline.wakeup.set
         link_base = settings.web.public_url or f"http://{settings.web.host}:{settings.web.port}"
-        self.senders = [OutboxSender(n, self.store, self.session, self.clock, link_base) for n in notifiers]
+        quiet = {c.common.name: c.common.quiet_hours.quiet_hours() for c in config.notifiers if c.common.quiet_hours}
+        self.senders = [OutboxSender(n, self.store, self.session, self.clock, link_base, quiet.get(n.name))
+                        for n in notifiers]
+        self.pipeline.on_alert = self._wake_senders
+        self._wire_noise(config, sources, brand_terms)
         if self.web:
             self.web.ctx.notifiers = self.pipeline.notifiers
             self.web.ctx.ingest = self._pushed(config)
             self.web.ctx.ruleset = config.ruleset
         self.config = config
 
+    def _wire_noise(self, config: LoadedConfig, sources: list, brand_terms: list[str]) -> None:
+        """Realert limits, silences, storm and silent-source watches, from one configuration."""
+        settings = config.settings
+        everyone = self.pipeline.notifiers
+        self.store.gate = NoiseGate(
+            settings.realert.limit() if settings.realert else None,
+            {r.name: r.realert for r in config.ruleset.rules if r.realert},
+            SilenceBook([s.silence(i) for i, s in enumerate(settings.silences)]))
+        self.storm = (StormWatch(self.store, self.clock, settings.storm, settings.storm.notify or everyone, brand_terms)
+                      if settings.storm.enabled else None)
+        watched = [Watched(c.common.name, c.common.kind, c.common.silence_after.nothing_new,
+                           c.common.silence_after.failing) for c in sources]
+        self.silent_sources = SilentSourceWatch(self.store, self.clock, watched,
+                                                settings.source_silence.notify or everyone,
+                                                settings.source_silence.priority)
+
+    def _wake_senders(self) -> None:
+        for sender in self.senders:
+            sender.wakeup.set()
+
+    def _watch_once(self) -> None:
+        if self.storm:
+            self.storm.tick()
+        self.silent_sources.tick()
+
     def _start_workers(self) -> list[asyncio.Task]:
+        settings = self.config.settings
         tasks = [asyncio.create_task(r.run_forever(self.stop), name=f"source:{r.name}") for r in self.runners]
-        tasks.append(asyncio.create_task(self.ticker.run_forever(self.stop, self.config.settings.sla.tick), name="sla"))
+        tasks.append(asyncio.create_task(self.ticker.run_forever(self.stop, settings.sla.tick), name="sla"))
+        if self.storm:
+            tasks.append(asyncio.create_task(every(settings.storm.check_every, self.stop, self.storm.tick, "storm"),
+                                             name="storm"))
+        # The first look waits one period, so sources have polled once since start before anyone is told
+        # they are silent (a daemon that was down itself is not a silent source).
+        check = settings.source_silence.check_every
+        tasks.append(asyncio.create_task(every(check, self.stop, self.silent_sources.tick, "silent-sources", check),
+                                         name="silent-sources"))
         return tasks + [asyncio.create_task(s.run_forever(self.stop), name=f"notifier:{s.notifier.name}")
                         for s in self.senders]
 

@@ -34,6 +34,7 @@ class Pipeline:
         self.deadlines = Deadlines()
         self.learner = Learner(store, clock, baseline=self._rules_alone)
         self.wakeup = asyncio.Event()
+        self.on_alert = lambda: None   # the daemon wakes the outbox with it: a new alert leaves at once
 
     def _rules_alone(self, text: str) -> bool:
         return self.ruleset.classify_text(text).complaint
@@ -78,6 +79,8 @@ class Pipeline:
         mentions = self.store.unprocessed(limit)
         judged = [(m, self.judge(m)) for m in mentions]
         alert_ids = self.store.save_verdicts(judged, self.clock.now(), self.notifiers)
+        if any(alert_ids):
+            self.on_alert()
         for (mention, verdict), alert_id in zip(judged, alert_ids):
             if self._is_own(mention):
                 self._auto_respond(mention)

@@ -40,7 +40,7 @@ class SourceRunner:
         self.on_new = on_new
         self.retry_wait = retry_wait
         self.failing = False
-        store.ensure_source(connector.name, connector.kind)
+        store.ensure_source(connector.name, connector.kind, clock.now())
 
     @property
     def name(self) -> str:

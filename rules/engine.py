@@ -13,13 +13,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from monitor.models import Author, Mention, Scores, Verdict
+from monitor.noise.realert import RealertError, RealertLimit, parse_realert
 from rules.analyze import analyze
 from rules.conditions import Check, Context, RuleError, compile_condition
 from rules.durations import parse_duration
 
 log = logging.getLogger("monitor.rules")
 
-_RULE_KEYS = {"name", "when", "then", "continue", "examples", "description", "enabled"}
+_RULE_KEYS = {"name", "when", "then", "continue", "examples", "description", "enabled", "realert"}
 _ACTION_KEYS = {"complaint", "priority", "respond_within", "team", "tags", "suppress"}
 PRIORITIES = ("urgent", "high", "normal", "low")
 
@@ -34,6 +35,7 @@ class Rule:
     line: int | None = None
     description: str = ""
     when: Any = None             # the condition as written, for showing it (rules/describe.py)
+    realert: RealertLimit | None = None    # at most N alerts per period that page anyone, per key
 
 
 @dataclass
@@ -145,7 +147,17 @@ def _compile_rule(spec: Any, where: str) -> Rule:
     if not isinstance(cont, bool):
         raise RuleError(f"{where}.continue", "expects true or false")
     description = spec.get("description") or ""
-    return Rule(name, check, actions, cont, examples, description=str(description), when=spec["when"])
+    return Rule(name, check, actions, cont, examples, description=str(description), when=spec["when"],
+                realert=_compile_realert(spec.get("realert"), where))
+
+
+def _compile_realert(value: Any, where: str) -> RealertLimit | None:
+    if value is None:
+        return None
+    try:
+        return parse_realert(value)
+    except RealertError as exc:
+        raise RuleError(f"{where}.realert" + (f".{exc.field}" if exc.field else ""), exc.message) from exc
 
 
 def _compile_actions(then: Any, where: str) -> dict[str, Any]:

@@ -48,6 +48,9 @@ def mentions(args) -> int:
 
 def queue(args) -> int:
     store = _open_store(args)
+    if args.action == "stats":
+        from monitor.cli.stats import stats
+        return stats(args, store)
     if args.action == "list":
         alerts = list_alerts(store, states=None if args.all else ("open", "claimed", "responded"))
         for a in alerts:

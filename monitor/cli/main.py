@@ -34,13 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
     mentions.add_argument("--db", default=argparse.SUPPRESS)
 
     queue = sub.add_parser("queue", help="the team queue")
-    queue.add_argument("action", choices=["list", "claim", "respond", "resolve", "dismiss", "merge"])
+    queue.add_argument("action", choices=["list", "claim", "respond", "resolve", "dismiss", "merge", "stats"])
     queue.add_argument("alert_id", nargs="?", type=int)
     queue.add_argument("--json", action="store_true")
     queue.add_argument("--all", action="store_true", help="list alerts in every state, not only open ones")
     queue.add_argument("--by", default="cli", help="who is acting (recorded on the event)")
     queue.add_argument("--note", default="")
     queue.add_argument("--into", type=int, help="with merge: the alert that stays (the other is its duplicate)")
+    queue.add_argument("--since", help="with stats: alerts posted since (7d, or an ISO time)")
+    queue.add_argument("--until", help="with stats: alerts posted before (ISO time)")
+    queue.add_argument("--tz", help="with stats: the zone days are counted in (default: the first team's)")
     queue.add_argument("--config", default=argparse.SUPPRESS)
     queue.add_argument("--db", default=argparse.SUPPRESS)
 
@@ -51,6 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--json", action="store_true")
     report.add_argument("--config", default=argparse.SUPPRESS)
     report.add_argument("--db", default=argparse.SUPPRESS)
+
+    silence = sub.add_parser("silence", help="page nobody about a rule, source, term or team for a while")
+    silence.add_argument("action", choices=["add", "list", "expire"])
+    silence.add_argument("silence_id", nargs="?", type=int)
+    for field in ("rule", "source", "term", "team"):
+        silence.add_argument(f"--{field}", help=f"silence alerts with this {field} (every one given must hold)")
+    silence.add_argument("--for", dest="duration", default="1h", help="how long: 30m, 2h, 1d (default 1h)")
+    silence.add_argument("--from", dest="starts", help="start later than now (ISO time)")
+    silence.add_argument("--by", help="who (default: your login name)")
+    silence.add_argument("--reason", help="why (required for add)")
+    silence.add_argument("--all", action="store_true", help="with list: also silences that are over")
+    silence.add_argument("--json", action="store_true")
+    silence.add_argument("--config", default=argparse.SUPPRESS)
+    silence.add_argument("--db", default=argparse.SUPPRESS)
 
     sub.add_parser("hash-password", help="read a password on stdin, print the hash for web.users")
 
@@ -71,6 +88,7 @@ COMMANDS = {
     "classify": ("monitor.cli.classify", "classify"),
     "mentions": ("monitor.cli.commands", "mentions"),
     "queue": ("monitor.cli.commands", "queue"),
+    "silence": ("monitor.cli.silence", "silence"),
     "hash-password": ("monitor.cli.commands", "hash_password_command"),
     "report": ("monitor.cli.report", "report"),
     "rules": ("monitor.cli.commands", "rules"),

@@ -65,14 +65,14 @@ def load_settings(path: str | os.PathLike, *, check_examples: bool = True,
     sources = _configure(raw_sources, "sources", SourceSettings, _connector_registry(), issue)
     notifiers = _configure(raw_notifiers, "notifiers", NotifierSettings, _notifier_registry(), issue)
     if settings is None or issues:
-        if settings is not None or "sla" in data:
-            _check_references(settings or _section(data, "sla"), raw_notifiers, issue)
+        _check_references(settings or _partial(data), raw_notifiers, issue)
         raise ConfigError(issues)
     settings.sources = [c.common for c in sources]
     settings.notifiers = [c.common for c in notifiers]
     _check_unique_names(settings, issue)
     _check_references(settings, raw_notifiers, issue)
     ruleset = _load_rules(settings, path.parent, lines, filename, issues)
+    _check_silences(settings, ruleset, issue)
     if not issues and check_examples:
         for failure in ruleset.example_failures():
             issues.append(ConfigIssue("rules", failure, None, filename))
@@ -167,13 +167,18 @@ def _validate_sections(data: dict, issue) -> Settings | None:
     return Settings.model_validate(data) if ok and all(k in Settings.model_fields for k in data) else None
 
 
-def _section(data: dict, name: str):
-    """A holder with just one validated section, for cross-checks when another section failed."""
-    try:
-        value = TypeAdapter(Settings.model_fields[name].annotation).validate_python(data[name])
-    except ValidationError:
-        return None
-    return type("Partial", (), {name: value})()
+def _partial(data: dict):
+    """The sections that validate on their own (defaults for absent ones), for cross-checks when
+    another section failed: a wrong notifier name is reported in the same run."""
+    holder = type("Partial", (), {})()
+    for name in ("sla", "storm", "source_silence"):
+        try:
+            value = (TypeAdapter(Settings.model_fields[name].annotation).validate_python(data[name]) if name in data
+                     else Settings.model_fields[name].default)
+        except ValidationError:
+            continue
+        setattr(holder, name, value)
+    return holder
 
 
 def _check_references(settings, raw_notifiers: list, issue) -> None:
@@ -181,10 +186,26 @@ def _check_references(settings, raw_notifiers: list, issue) -> None:
     if settings is None:
         return
     known = {n.get("name") for n in raw_notifiers if isinstance(n, dict)}
-    for i, level in enumerate(settings.sla.escalation):
+    sla = getattr(settings, "sla", None)
+    for i, level in enumerate(sla.escalation if sla else []):
         for j, name in enumerate(level.notify):
             if name not in known:
                 issue(("sla", "escalation", i, "notify", j), f"no notifier named {name!r}")
+    for section in ("storm", "source_silence"):
+        for j, name in enumerate(getattr(getattr(settings, section, None), "notify", [])):
+            if name not in known:
+                issue((section, "notify", j), f"no notifier named {name!r}")
+
+
+def _check_silences(settings: Settings, ruleset: RuleSet, issue) -> None:
+    """A silence naming a rule, source or team that does not exist would silently silence nothing."""
+    known = {"rule": {r.name for r in ruleset.rules}, "source": {s.name for s in settings.sources},
+             "team": {t.name for t in settings.teams}}
+    for i, silence in enumerate(settings.silences):
+        for field, names in known.items():
+            value = getattr(silence, field)
+            if value is not None and value not in names:
+                issue(("silences", i, field), f"no {field} named {value!r}")
 
 
 def _load_rules(settings: Settings, base: Path, lines, filename: str, issues: list[ConfigIssue]) -> RuleSet:

@@ -1,11 +1,13 @@
-"""The notifier contract: `await send(message)`; the outbox sender retries and keeps the order.
+"""The notifier contract: `await send(session, message)` for an alert's event and
+`await send_notice(session, notice)` for what the monitor says about itself (a complaint storm, a
+silent source); the outbox sender retries and keeps the order.
 
-A Message is built from stored rows only, so a delivery can be retried after a restart.
+Messages and notices are built from stored rows only, so a delivery can be retried after a restart.
 Customer text is untrusted: each notifier escapes it for its own format.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -15,6 +17,14 @@ TEXT_CAP = 1000   # characters of customer text carried in a notification
 
 class NotifierOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def retryable(status: int) -> bool:
+    """Whether an HTTP failure can get better without changing the message: the receiver is busy or
+    down (408, 425, 429, 5xx), or the endpoint or credential is wrong or gone (401, 403, 404, 410),
+    which concerns every message alike and is fixed by the team, after which the backlog drains.
+    Anything else (400, 413, 422 ...) is about this message: retrying it cannot help."""
+    return status in (401, 403, 404, 408, 410, 425, 429) or status >= 500
 
 
 class DeliveryError(Exception):
@@ -36,6 +46,19 @@ class Message:
     time_left: float           # seconds until due (negative once breached)
 
 
+@dataclass
+class Notice:
+    idempotency_key: str
+    kind: str                  # storm, source-silent
+    phase: str                 # opened, closed
+    priority: str
+    title: str                 # the monitor's words, but it may name a source's error: escape it too
+    lines: list[str] = field(default_factory=list)       # more of the same
+    terms: list[str] = field(default_factory=list)       # customer words (a storm's top terms)
+    examples: list[dict[str, Any]] = field(default_factory=list)   # {source, author, text, url}: customer text
+    link: str = ""
+
+
 class Notifier:
     kind: ClassVar[str] = ""
     Options: ClassVar[type[NotifierOptions]] = NotifierOptions
@@ -47,12 +70,28 @@ class Notifier:
     async def send(self, session, message: Message) -> None:
         raise NotImplementedError
 
+    async def send_notice(self, session, notice: Notice) -> None:
+        raise NotImplementedError
+
     async def close(self) -> None:
         pass
 
 
 def cap(text: str, limit: int = TEXT_CAP) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def notice_body(notice: Notice, text_cap: int = 280) -> list[str]:
+    """A notice's body as plain lines (unescaped: each notifier escapes them for its format)."""
+    body = list(notice.lines)
+    if notice.terms:
+        body.append("Top terms: " + ", ".join(notice.terms))
+    for ex in notice.examples:
+        who = ex.get("author") or "someone"
+        # One line per example: a line break in a post must not pose as a line of the monitor's own.
+        text = " ".join(str(ex.get("text", "")).split())
+        body.append(f"- @{who} on {ex.get('source', '?')}: {cap(text, text_cap)}")
+    return body
 
 
 def describe_time_left(seconds: float) -> str:

@@ -10,7 +10,8 @@ import aiohttp
 from pydantic import Field, SecretStr
 
 from connectors.http import retry_after_seconds
-from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierOptions, cap, describe_time_left
+from monitor.notifiers.base import (DeliveryError, Message, Notice, Notifier, NotifierOptions, cap,
+                                    describe_time_left, notice_body, retryable)
 
 SLACK_TEXT_CAP = 2900     # a section block holds 3,000 characters
 TELEGRAM_TEXT_CAP = 3500  # a message holds 4,096 after entities are parsed
@@ -30,20 +31,30 @@ def headline(message: Message) -> str:
 
 
 async def post_json(session: aiohttp.ClientSession, url: str, payload: dict, timeout: float,
-                    headers: dict | None = None) -> str:
-    """POST and translate failures: 429/5xx/timeouts are retried, other 4xx are not."""
+                    key: str) -> str:
+    """POST and translate failures (base.retryable). The idempotency key travels as a header: chat
+    services ignore it, a proxy or receiver in between can drop the double a timeout may cause."""
     try:
         async with session.post(url, data=json.dumps(payload, ensure_ascii=False).encode(),
-                                headers={"Content-Type": "application/json", **(headers or {})},
+                                headers={"Content-Type": "application/json", "Idempotency-Key": key},
                                 timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
             body = await resp.text(errors="replace")
             if resp.status < 300:
                 return body
-            retry = resp.status in (408, 425, 429) or resp.status >= 500
-            raise DeliveryError(f"HTTP {resp.status}", retry=retry,
-                                retry_after=retry_after_seconds(resp.headers.get("Retry-After")))
+            raise DeliveryError(f"HTTP {resp.status}", retry=retryable(resp.status),
+                                retry_after=retry_after_seconds(resp.headers.get("Retry-After"))
+                                or _body_retry_after(body))
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise DeliveryError(f"{exc.__class__.__name__}") from exc
+
+
+def _body_retry_after(body: str) -> float | None:
+    """Telegram says how long to wait in the body: {"parameters": {"retry_after": 35}}."""
+    try:
+        wait = (json.loads(body).get("parameters") or {}).get("retry_after")
+    except (ValueError, AttributeError):
+        return None
+    return float(wait) if isinstance(wait, (int, float)) and not isinstance(wait, bool) and wait > 0 else None
 
 
 class ChatWebhookOptions(NotifierOptions):
@@ -59,9 +70,17 @@ class _ChatWebhook(Notifier):
     def payload(message: Message) -> dict:
         raise NotImplementedError
 
+    @staticmethod
+    def notice_payload(notice: Notice) -> dict:
+        raise NotImplementedError
+
     async def send(self, session, message: Message) -> None:
         await post_json(session, self.options.webhook_url.get_secret_value(), self.payload(message),
-                        self.options.timeout)
+                        self.options.timeout, message.idempotency_key)
+
+    async def send_notice(self, session, notice: Notice) -> None:
+        await post_json(session, self.options.webhook_url.get_secret_value(), self.notice_payload(notice),
+                        self.options.timeout, notice.idempotency_key)
 
 
 def slack_payload(message: Message) -> dict:
@@ -79,9 +98,22 @@ def slack_payload(message: Message) -> dict:
     }
 
 
+def slack_notice_payload(notice: Notice) -> dict:
+    """The title escaped for mrkdwn; the body, with customer words, as plain_text that pings nobody."""
+    title = slack_escape(notice.title)
+    link = notice.link.replace(">", "%3E").replace("|", "%7C")
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*"}}]
+    body = "\n".join(notice_body(notice))
+    if body:
+        blocks.append({"type": "section", "text": {"type": "plain_text", "text": cap(body, SLACK_TEXT_CAP), "emoji": True}})
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Open the monitor>"}]})
+    return {"text": title, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
+
+
 class SlackNotifier(_ChatWebhook):
     kind = "slack"
     payload = staticmethod(slack_payload)
+    notice_payload = staticmethod(slack_notice_payload)
 
 
 def teams_payload(message: Message) -> dict:
@@ -95,9 +127,19 @@ def teams_payload(message: Message) -> dict:
                                                 "content": card}]}
 
 
+def teams_notice_payload(notice: Notice) -> dict:
+    blocks = [{"type": "TextBlock", "text": teams_escape(notice.title), "weight": "Bolder", "wrap": True}]
+    blocks += [{"type": "TextBlock", "text": teams_escape(line), "wrap": True} for line in notice_body(notice)]
+    card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4",
+            "body": blocks, "actions": [{"type": "Action.OpenUrl", "title": "Open the monitor", "url": notice.link}]}
+    return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
+                                                "content": card}]}
+
+
 class TeamsNotifier(_ChatWebhook):
     kind = "teams"
     payload = staticmethod(teams_payload)
+    notice_payload = staticmethod(teams_notice_payload)
 
 
 def teams_escape(text: str) -> str:
@@ -119,8 +161,14 @@ class TelegramNotifier(Notifier):
     Options = TelegramNotifyOptions
 
     async def send(self, session, message: Message) -> None:
+        await self._send(session, telegram_payload(message, self.options.chat_id), message.idempotency_key)
+
+    async def send_notice(self, session, notice: Notice) -> None:
+        await self._send(session, telegram_notice_payload(notice, self.options.chat_id), notice.idempotency_key)
+
+    async def _send(self, session, payload: dict, key: str) -> None:
         url = f"{self.options.base_url.rstrip('/')}/bot{self.options.token.get_secret_value()}/sendMessage"
-        body = await post_json(session, url, telegram_payload(message, self.options.chat_id), self.options.timeout)
+        body = await post_json(session, url, payload, self.options.timeout, key)
         if '"ok":true' not in body.replace(" ", ""):
             raise DeliveryError("Telegram answered without ok:true", retry=True)
 
@@ -130,4 +178,11 @@ def telegram_payload(message: Message, chat_id: str) -> dict:
     m = message.mention
     text = (f"<b>{html.escape(headline(message))}</b>\n\n{html.escape(cap(m['text'], TELEGRAM_TEXT_CAP))}\n\n"
             f"<a href=\"{html.escape(message.link, quote=True)}\">Open alert #{message.alert['id']}</a>")
+    return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", "disable_web_page_preview": True}
+
+
+def telegram_notice_payload(notice: Notice, chat_id: str) -> dict:
+    body = html.escape(cap("\n".join(notice_body(notice)), TELEGRAM_TEXT_CAP))
+    text = (f"<b>{html.escape(notice.title)}</b>\n\n{body}\n\n"
+            f"<a href=\"{html.escape(notice.link, quote=True)}\">Open the monitor</a>")
     return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", "disable_web_page_preview": True}

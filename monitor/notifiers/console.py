@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from monitor.logsafe import safe
-from monitor.notifiers.base import Message, Notifier, cap, describe_time_left
+from monitor.notifiers.base import Message, Notice, Notifier, cap, describe_time_left, notice_body
 
 log = logging.getLogger("monitor.alerts")
 
@@ -19,3 +19,7 @@ class ConsoleNotifier(Notifier):
                     safe(m["author"]["handle"] or m["author"]["name"]), a["due_at"],
                     describe_time_left(message.time_left), ",".join(a["rules"]),
                     safe(cap(m["text"], 200)), message.link)
+
+    async def send_notice(self, session, notice: Notice) -> None:
+        log.warning("notice.%s.%s priority=%s title=%s body=%s link=%s", notice.kind, notice.phase, notice.priority,
+                    safe(notice.title), safe(" | ".join(notice_body(notice, 200)), 1200), notice.link)

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 import aiosmtplib
 from pydantic import Field, SecretStr
 
-from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierOptions, cap
+from monitor.notifiers.base import DeliveryError, Message, Notice, Notifier, NotifierOptions, cap, notice_body
 from monitor.notifiers.chat import headline
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
@@ -31,9 +31,15 @@ class EmailNotifier(Notifier):
     Options = EmailOptions
 
     async def send(self, session, message: Message) -> None:
+        await self._send(build_email(message, self.options.sender, self.options.to))
+
+    async def send_notice(self, session, notice: Notice) -> None:
+        await self._send(build_notice_email(notice, self.options.sender, self.options.to))
+
+    async def _send(self, email: EmailMessage) -> None:
         o = self.options
         try:
-            await aiosmtplib.send(build_email(message, o.sender, o.to), hostname=o.host, port=o.port,
+            await aiosmtplib.send(email, hostname=o.host, port=o.port,
                                   start_tls=o.starttls, username=o.username,
                                   password=o.password.get_secret_value() if o.password else None, timeout=o.timeout)
         except aiosmtplib.SMTPResponseException as exc:
@@ -62,4 +68,14 @@ def build_email(message: Message, sender: str, to: list[str]) -> EmailMessage:
     email["Subject"] = subject_line(f"[complaint #{message.alert['id']}] {title}")
     email["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@complaint-monitor>"
     email.set_content(f"{title}\n\n{mailable(cap(m['text']))}\n\nOpen the alert: {message.link}\n")
+    return email
+
+
+def build_notice_email(notice: Notice, sender: str, to: list[str]) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = ", ".join(to)
+    email["Subject"] = subject_line(f"[complaint monitor] {notice.title}")
+    email["Message-ID"] = f"<{notice.idempotency_key.replace(':', '.')}@complaint-monitor>"
+    email.set_content("\n".join([notice.title, "", *notice_body(notice), "", f"Open the monitor: {notice.link}"]) + "\n")
     return email

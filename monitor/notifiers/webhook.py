@@ -11,7 +11,7 @@ import aiohttp
 from pydantic import Field, SecretStr
 
 from connectors.http import retry_after_seconds
-from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierOptions, cap
+from monitor.notifiers.base import DeliveryError, Message, Notice, Notifier, NotifierOptions, cap, retryable
 
 
 class WebhookOptions(NotifierOptions):
@@ -25,17 +25,22 @@ class WebhookNotifier(Notifier):
     Options = WebhookOptions
 
     async def send(self, session: aiohttp.ClientSession, message: Message) -> None:
-        body = json.dumps(payload(message), ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json", "Idempotency-Key": message.idempotency_key,
-                   **sign(message.idempotency_key, int(time.time()), body, self.options.secret)}
+        await self._post(session, payload(message), message.idempotency_key)
+
+    async def send_notice(self, session: aiohttp.ClientSession, notice: Notice) -> None:
+        await self._post(session, notice_payload(notice), notice.idempotency_key)
+
+    async def _post(self, session: aiohttp.ClientSession, data: dict, key: str) -> None:
+        body = json.dumps(data, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json", "Idempotency-Key": key,
+                   **sign(key, int(time.time()), body, self.options.secret)}
         try:
             async with session.post(self.options.url, data=body, headers=headers,
                                     timeout=aiohttp.ClientTimeout(total=self.options.timeout)) as resp:
                 await resp.read()
                 if resp.status < 300:
                     return
-                retry = resp.status in (408, 425, 429) or resp.status >= 500
-                raise DeliveryError(f"HTTP {resp.status}", retry=retry,
+                raise DeliveryError(f"HTTP {resp.status}", retry=retryable(resp.status),
                                     retry_after=retry_after_seconds(resp.headers.get("Retry-After")))
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
@@ -47,6 +52,13 @@ def payload(message: Message) -> dict:
     m.pop("verdict", None)
     return {"type": f"alert.{message.event}", "alert": message.alert, "mention": m,
             "link": message.link, "time_left_seconds": int(message.time_left)}
+
+
+def notice_payload(notice: Notice) -> dict:
+    """JSON carries customer text safely as it is; the receiver escapes for wherever it shows it."""
+    examples = [{**ex, "text": cap(str(ex.get("text", "")), 280)} for ex in notice.examples]
+    return {"type": f"notice.{notice.kind}.{notice.phase}", "priority": notice.priority, "title": notice.title,
+            "lines": notice.lines, "terms": notice.terms, "examples": examples, "link": notice.link}
 
 
 def sign(msg_id: str, timestamp: int, body: bytes, secret: SecretStr | None) -> dict[str, str]:

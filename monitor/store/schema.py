@@ -164,4 +164,79 @@ MIGRATIONS: list[str] = [
     _search_index() + """
     ALTER TABLE alerts ADD COLUMN merged_into INTEGER REFERENCES alerts (id);
     """,
+    # 5: noise control and watching:
+    # silences, notices (complaint storms, silent sources), why an alert paged nobody, each source's
+    # silence clocks, and deliveries that may announce a notice instead of an alert event and carry
+    # their priority (quiet hours let some through). SQLite cannot relax NOT NULL in place, so the
+    # deliveries table is rebuilt and its rows copied.
+    """
+    CREATE TABLE silences (
+        id INTEGER PRIMARY KEY,
+        rule TEXT,
+        source TEXT,
+        term TEXT,
+        team TEXT,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expired_at TEXT,
+        expired_by TEXT,
+        CHECK (rule IS NOT NULL OR source IS NOT NULL OR term IS NOT NULL OR team IS NOT NULL)
+    );
+    CREATE INDEX silences_ends ON silences (ends_at);
+
+    CREATE TABLE notices (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        state TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        body TEXT NOT NULL DEFAULT '{}',
+        closing TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE UNIQUE INDEX notices_one_open ON notices (kind, subject) WHERE state = 'open';
+
+    ALTER TABLE alerts ADD COLUMN muted TEXT;
+    CREATE INDEX alerts_created ON alerts (created_at);
+
+    ALTER TABLE sources ADD COLUMN added_at TEXT;
+    ALTER TABLE sources ADD COLUMN last_new TEXT;
+    ALTER TABLE sources ADD COLUMN failing_since TEXT;
+    ALTER TABLE sources ADD COLUMN silence TEXT;
+    UPDATE sources SET last_new = (SELECT MAX(m.fetched_at) FROM mentions m WHERE m.source = sources.name),
+                       added_at = COALESCE(last_ok, last_poll);
+
+    CREATE TABLE deliveries_rebuilt (
+        id INTEGER PRIMARY KEY,
+        notifier TEXT NOT NULL,
+        alert_id INTEGER REFERENCES alerts (id),
+        event_id INTEGER REFERENCES events (id),
+        notice_id INTEGER REFERENCES notices (id),
+        notice_phase TEXT,
+        priority TEXT NOT NULL DEFAULT 'normal',
+        idempotency_key TEXT NOT NULL UNIQUE,
+        due_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        CHECK ((alert_id IS NOT NULL AND event_id IS NOT NULL) OR (notice_id IS NOT NULL AND notice_phase IS NOT NULL))
+    );
+    INSERT INTO deliveries_rebuilt (id, notifier, alert_id, event_id, priority, idempotency_key, due_at, state,
+                                    attempts, next_attempt_at, last_error, created_at, sent_at)
+        SELECT d.id, d.notifier, d.alert_id, d.event_id,
+               COALESCE((SELECT a.priority FROM alerts a WHERE a.id = d.alert_id), 'normal'),
+               d.idempotency_key, d.due_at, d.state, d.attempts, d.next_attempt_at, d.last_error, d.created_at,
+               d.sent_at
+        FROM deliveries d;
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_rebuilt RENAME TO deliveries;
+    CREATE INDEX deliveries_pending ON deliveries (notifier, state, due_at);
+    """,
 ]

@@ -46,6 +46,9 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        # Noise control (monitor/noise/gate.py), set by the daemon. Deliveries are written only here,
+        # in the transaction of the event they announce, so this is the one place they can be held.
+        self.gate = None
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,9 +110,12 @@ class Store:
 
     # --- sources -------------------------------------------------------------
 
-    def ensure_source(self, name: str, kind: str) -> dict[str, Any]:
+    def ensure_source(self, name: str, kind: str, now: datetime | None = None) -> dict[str, Any]:
+        """The source's state row; `added_at` starts its nothing-new clock before its first mention."""
         with self.transaction() as c:
             c.execute("INSERT OR IGNORE INTO sources (name, kind) VALUES (?, ?)", (name, kind))
+            if now is not None:
+                c.execute("UPDATE sources SET added_at = ? WHERE name = ? AND added_at IS NULL", (iso(now), name))
         return self.source(name)
 
     def source(self, name: str) -> dict[str, Any]:
@@ -134,19 +140,28 @@ class Store:
                     new_ids.append(cur.lastrowid)
             c.execute(
                 """UPDATE sources SET cursor = ?, status = 'ok', last_poll = ?, last_ok = ?, next_poll = ?,
-                   last_error = NULL, failures = 0, polls = polls + 1, mentions_total = mentions_total + ?,
-                   quota = ? WHERE name = ?""",
+                   last_error = NULL, failures = 0, failing_since = NULL, polls = polls + 1,
+                   mentions_total = mentions_total + ?, quota = ?,
+                   last_new = CASE WHEN ? > 0 THEN ? ELSE last_new END WHERE name = ?""",
                 (json.dumps(cursor) if cursor is not None else None, iso(now), iso(now), iso(next_poll),
-                 len(new_ids), json.dumps(quota), name))
+                 len(new_ids), json.dumps(quota), len(new_ids), iso(now), name))
         return new_ids
 
     def record_failure(self, name: str, error: str, now: datetime, next_poll: datetime) -> int:
         with self.transaction() as c:
             c.execute(
                 """UPDATE sources SET status = 'failing', last_poll = ?, next_poll = ?, last_error = ?,
-                   failures = failures + 1, polls = polls + 1 WHERE name = ?""",
-                (iso(now), iso(next_poll), error[:500], name))
+                   failures = failures + 1, polls = polls + 1, failing_since = COALESCE(failing_since, ?)
+                   WHERE name = ?""",
+                (iso(now), iso(next_poll), error[:500], iso(now), name))
         return self.source(name).get("failures", 0)
+
+    def set_source_silence(self, name: str, silence: str | None) -> None:
+        """What the dashboard shows while a source is silent ("failing since ..."); None when it is not."""
+        if self.source(name).get("silence") == silence:
+            return   # checked every minute: write only when it changes
+        with self.transaction() as c:
+            c.execute("UPDATE sources SET silence = ? WHERE name = ?", (silence, name))
 
     def sources(self) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM sources ORDER BY name")
@@ -179,7 +194,8 @@ class Store:
             c.execute("UPDATE alerts SET mentions_count = mentions_count + 1, updated_at = ? WHERE id = ?",
                       (iso(now), incident))
             c.execute("UPDATE mentions SET incident_alert_id = ? WHERE id = ?", (incident, mention.id))
-            self._event(c, incident, now, "monitor", "grouped", None, None, f"mention {mention.id}", [], iso(now))
+            self._event(c, incident, now, "monitor", "grouped", None, None, f"mention {mention.id}", [], iso(now),
+                        verdict.priority)
             return None
         due = verdict.due_at or mention.published_at + timedelta(seconds=verdict.respond_within)
         cur = c.execute(
@@ -190,7 +206,8 @@ class Store:
              json.dumps(verdict.explanation, ensure_ascii=False)))
         if not cur.rowcount:
             return None
-        self._event(c, cur.lastrowid, now, "monitor", "created", None, "open", "", notifiers, iso(due))
+        self._event(c, cur.lastrowid, now, "monitor", "created", None, "open", "", notifiers, iso(due),
+                    verdict.priority)
         return cur.lastrowid
 
     def _open_incident(self, c, mention: Mention) -> int | None:
@@ -213,22 +230,35 @@ class Store:
 
     # --- alerts and events -------------------------------------------------------
 
-    def _event(self, c, alert_id, now, actor, kind, from_state, to_state, note, notifiers, due_at) -> int:
+    def _event(self, c, alert_id, now, actor, kind, from_state, to_state, note, notifiers, due_at,
+               priority) -> int:
+        held = self.gate.hold(c, alert_id, kind, now) if notifiers and self.gate is not None else None
+        if held and kind != "created":
+            note = f"{note} (notified nobody: {held})".strip()
         cur = c.execute(
             "INSERT INTO events (alert_id, at, actor, kind, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (alert_id, iso(now), actor, kind, from_state, to_state, note))
         event_id = cur.lastrowid
+        if held:
+            if kind == "created":
+                # The alert is on the queue; why nobody was paged is on record, and realert counts only
+                # alerts that did page someone.
+                c.execute("UPDATE alerts SET muted = ? WHERE id = ?", (held, alert_id))
+                c.execute("INSERT INTO events (alert_id, at, actor, kind, from_state, to_state, note) "
+                          "VALUES (?, ?, 'monitor', 'muted', ?, ?, ?)", (alert_id, iso(now), to_state, to_state, held))
+            return event_id
         for notifier in notifiers:
             c.execute(
-                """INSERT OR IGNORE INTO deliveries (notifier, alert_id, event_id, idempotency_key, due_at,
-                   next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (notifier, alert_id, event_id, f"{notifier}:{alert_id}:{event_id}", due_at, iso(now), iso(now)))
+                """INSERT OR IGNORE INTO deliveries (notifier, alert_id, event_id, priority, idempotency_key, due_at,
+                   next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (notifier, alert_id, event_id, priority, f"{notifier}:{alert_id}:{event_id}", due_at, iso(now),
+                 iso(now)))
         return event_id
 
     def transition(self, alert_id: int, to_state: str, actor: str, now: datetime, *,
                    allowed_from: tuple[str, ...], note: str = "", notifiers: list[str] = ()) -> dict:
         with self.transaction() as c:
-            row = c.execute("SELECT state, due_at FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            row = c.execute("SELECT state, due_at, priority FROM alerts WHERE id = ?", (alert_id,)).fetchone()
             if row is None:
                 raise KeyError(f"no alert {alert_id}")
             if row["state"] not in allowed_from:
@@ -236,7 +266,8 @@ class Store:
             assignee = actor if to_state == "claimed" else None
             c.execute("UPDATE alerts SET state = ?, updated_at = ?, assignee = COALESCE(?, assignee) WHERE id = ?",
                       (to_state, iso(now), assignee, alert_id))
-            self._event(c, alert_id, now, actor, to_state, row["state"], to_state, note, notifiers, row["due_at"])
+            self._event(c, alert_id, now, actor, to_state, row["state"], to_state, note, notifiers, row["due_at"],
+                        row["priority"])
         return self.alert(alert_id)
 
     def merge(self, alert_id: int, into: int, actor: str, now: datetime, *, allowed_from: tuple[str, ...],
@@ -244,8 +275,9 @@ class Store:
         """Mark an alert as a duplicate of another: its state becomes merged, it points at the target, and
         the target takes over its mentions count. Both alerts keep every row and get an event."""
         with self.transaction() as c:
-            dup = c.execute("SELECT state, due_at, mentions_count FROM alerts WHERE id = ?", (alert_id,)).fetchone()
-            target = c.execute("SELECT state, due_at, merged_into FROM alerts WHERE id = ?", (into,)).fetchone()
+            dup = c.execute("SELECT state, due_at, mentions_count, priority FROM alerts WHERE id = ?",
+                            (alert_id,)).fetchone()
+            target = c.execute("SELECT state, due_at, merged_into, priority FROM alerts WHERE id = ?", (into,)).fetchone()
             if dup is None or target is None:
                 raise KeyError(f"no alert {alert_id if dup is None else into}")
             if alert_id == into:
@@ -260,17 +292,18 @@ class Store:
             c.execute("UPDATE alerts SET mentions_count = mentions_count + ?, updated_at = ? WHERE id = ?",
                       (dup["mentions_count"], iso(now), into))
             text = f"into #{into}" + (f": {note}" if note else "")
-            self._event(c, alert_id, now, actor, "merged", dup["state"], "merged", text, notifiers, dup["due_at"])
+            self._event(c, alert_id, now, actor, "merged", dup["state"], "merged", text, notifiers, dup["due_at"],
+                        dup["priority"])
             self._event(c, into, now, actor, "absorbed", target["state"], target["state"],
-                        f"#{alert_id} (+{dup['mentions_count']})", [], target["due_at"])
+                        f"#{alert_id} (+{dup['mentions_count']})", [], target["due_at"], target["priority"])
         return self.alert(alert_id)
 
     def record_event(self, alert_id: int, kind: str, now: datetime, notifiers: list[str], note: str = "") -> int:
         """An event that does not change the state (warning, breached, escalated), with its deliveries."""
         with self.transaction() as c:
-            row = c.execute("SELECT state, due_at FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            row = c.execute("SELECT state, due_at, priority FROM alerts WHERE id = ?", (alert_id,)).fetchone()
             return self._event(c, alert_id, now, "monitor", kind, row["state"], row["state"], note, notifiers,
-                               row["due_at"])
+                               row["due_at"], row["priority"])
 
     def alert(self, alert_id: int) -> dict[str, Any]:
         rows = self.rows("SELECT * FROM alerts WHERE id = ?", (alert_id,))
@@ -304,11 +337,15 @@ class Store:
 
     # --- outbox ----------------------------------------------------------------------
 
-    def pending_deliveries(self, notifier: str, now: datetime, limit: int = 50) -> list[dict[str, Any]]:
-        """Due deliveries of one notifier, most urgent alert first."""
+    def pending_deliveries(self, notifier: str, limit: int = 50,
+                           priorities: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """Pending deliveries of one notifier, most urgent deadline first, whether or not their next
+        attempt is due (the sender waits for the head, so order holds); only `priorities` when given
+        (quiet hours let only some through)."""
+        only = f" AND priority IN ({', '.join('?' * len(priorities))})" if priorities is not None else ""
         return self.rows(
-            """SELECT * FROM deliveries WHERE notifier = ? AND state = 'pending' AND next_attempt_at <= ?
-               ORDER BY due_at, id LIMIT ?""", (notifier, iso(now), limit))
+            f"""SELECT * FROM deliveries WHERE notifier = ? AND state = 'pending'{only}
+                ORDER BY due_at, id LIMIT ?""", (notifier, *(priorities or ()), limit))
 
     def delivery_done(self, delivery_id: int, now: datetime) -> None:
         with self.transaction() as c:

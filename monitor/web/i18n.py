@@ -20,7 +20,7 @@ STRINGS = {
         "by": "توسط", "left": "مانده", "overdue": "گذشته", "urgent": "فوری", "high": "بالا", "normal": "عادی",
         "low": "پایین", "Alert": "هشدار", "Status": "وضعیت", "Kind": "نوع", "Last poll": "آخرین بررسی",
         "Next poll": "بررسی بعدی", "Failures in a row": "خطای پیاپی", "Mentions": "اشاره‌ها", "Quota": "سهمیه",
-        "Last error": "آخرین خطا", "Source": "منبع",
+        "Last error": "آخرین خطا", "Source": "منبع", "silent": "خاموش",
         # navigation and merging duplicates
         "Rules": "قواعد", "Reports": "گزارش‌ها", "Duplicate of": "تکراریِ", "Alert that stays": "هشداری که می‌ماند",
         "Merge": "ادغام", "Merged into": "ادغام شد در", "mentions on this alert": "اشاره در این هشدار",
