@@ -37,9 +37,10 @@ class _Matcher:
         # Arabic glues و ف ب ل ال to the next word (والخدمه، بالموت): allowed before any entry.
         prefix = "(?:" + "|".join(sorted((re.escape(fold(p)) for p in proclitics), key=len, reverse=True)) + ")?" \
             if proclitics else ""
-        self.prefix = re.compile(prefix) if prefix else None
+        # Shortest first: "ولذيذ" is و + لذيذ, not ول + ذيذ; every reading is tried, the first known wins.
+        self.proclitics = sorted({fold(p) for p in proclitics}, key=len)
         self.exact: dict[str, object] = {}
-        self.stems: list[tuple[str, object]] = []
+        self.stems: dict[str, object] = {}      # stem with its spaces removed -> value
         words: dict[str, bool] = {}
         symbols: dict[str, bool] = {}
         for raw, value in entries.items():
@@ -49,8 +50,11 @@ class _Matcher:
                 continue
             word_initial = term[0].isalnum() or term[0] == "_"
             (words if word_initial else symbols)[term] = stem or (words if word_initial else symbols).get(term, False)
-            (self.stems.append((term, value)) if stem else self.exact.__setitem__(term, value))
-        self.stems.sort(key=lambda sv: -len(sv[0]))
+            if stem:
+                self.stems.setdefault(term.replace(" ", ""), value)
+            else:
+                self.exact[term] = value
+        self.stem_lengths = sorted({len(k) for k in self.stems}, reverse=True)   # longest stem wins
         # The word boundary (and the optional proclitic) is factored out and the entries share their
         # prefixes (rules/trie.py), so the engine tries them only where a word starts, once.
         alternatives = []
@@ -64,16 +68,17 @@ class _Matcher:
         self.pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def _lookup(self, found: str) -> tuple[str, object]:
-        """The entry a hit stands for: as written, or without its proclitic (و، ال، بال ...)."""
-        candidates = [found]
-        if self.prefix is not None and (p := self.prefix.match(found)) and 0 < p.end() < len(found):
-            candidates.append(found[p.end():])
+        """The entry a hit stands for: as written, or without its proclitic (و، ال، بال ...).
+
+        Dictionary lookups only (the exact form, then each stem length, longest first): a hit costs
+        the same whatever the size of the lexicon."""
+        candidates = [found] + [found[len(p):] for p in self.proclitics if found.startswith(p) and len(p) < len(found)]
         for candidate in candidates:
             if candidate in self.exact:
                 return candidate, self.exact[candidate]
             flat = candidate.replace(" ", "")
-            for stem, value in self.stems:
-                if flat.startswith(stem.replace(" ", "")):
+            for length in self.stem_lengths:
+                if length <= len(flat) and (value := self.stems.get(flat[:length])) is not None:
                     return candidate, value
         return found, None
 
