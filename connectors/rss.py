@@ -70,8 +70,14 @@ class RssConnector(Connector):
         title = html_to_text(entry.get("title", ""))
         body = html_to_text(_content(entry))
         # An item may have no title (RSS 2.0 needs a title or a description; Mastodon's feeds have none):
-        # every text starts with "", so the prefix check only counts when there is a title.
-        text = title if not body or (title and body.startswith(title)) else f"{title}\n{body}" if title else body
+        # every text starts with "", so the prefix check only counts when there is a title. A body that
+        # repeats its title (Google Alerts, many forums) is the whole text: keep it, not just the title.
+        if not body:
+            text = title
+        elif not title or body.startswith(title):
+            text = body
+        else:
+            text = f"{title}\n{body}"
         author = html_to_text(entry.get("author", ""))
         return Mention(
             source=self.name, native_id=str(native_id), text=text, url=link,

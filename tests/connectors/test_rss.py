@@ -152,3 +152,25 @@ async def test_a_hanging_feed_times_out(serve, session):
 ])
 def test_redirects_are_unwrapped_and_tracking_dropped(link, expected):
     assert unwrap_redirect(link) == expected
+
+
+TITLE_AND_BODY = {
+    # name: (title, description, text kept)
+    "body repeats the title and goes on": ("Acme lost my parcel", "Acme lost my parcel and support never answered",
+                                          "Acme lost my parcel and support never answered"),
+    "body equals the title": ("Acme lost my parcel", "Acme lost my parcel", "Acme lost my parcel"),
+    "different title and body": ("Parcel", "Acme lost it", "Parcel\nAcme lost it"),
+    "no title": ("", "Acme lost it", "Acme lost it"),
+    "no body": ("Acme lost it", "", "Acme lost it"),
+}
+
+
+@pytest.mark.parametrize("title,body,expected", TITLE_AND_BODY.values(), ids=TITLE_AND_BODY.keys())
+async def test_title_and_body_make_one_text_and_nothing_is_dropped(serve, session, title, body, expected):
+    item = (f"<item><guid>1</guid>{f'<title>{title}</title>' if title else ''}"
+            f"{f'<description>{body}</description>' if body else ''}<pubDate>{NOW:%a, %d %b %Y %H:%M:%S} +0000</pubDate></item>")
+    app, _ = feed_app(f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{item}</channel></rss>',
+                      content_type="application/rss+xml")
+    server = await serve(app)
+    [mention] = (await connector(f"{server.url}/feed").fetch(session, None)).mentions
+    assert mention.text == expected
