@@ -52,6 +52,14 @@ def open_notices(store, kind: str) -> list[dict[str, Any]]:
     return rows
 
 
+def all_open_notices(store) -> list[dict[str, Any]]:
+    """Every open notice, the newest first: what the queue page shows above the alerts."""
+    rows = store.rows("SELECT * FROM notices WHERE state = 'open' ORDER BY id DESC")
+    for row in rows:
+        row["body"], row["closing"] = json.loads(row["body"]), json.loads(row["closing"])
+    return rows
+
+
 def notice(store, notice_id: int) -> dict[str, Any]:
     row = store.rows("SELECT * FROM notices WHERE id = ?", (notice_id,))[0]
     row["body"], row["closing"] = json.loads(row["body"]), json.loads(row["closing"])

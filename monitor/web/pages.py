@@ -4,7 +4,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from monitor.queue import ACTIONS, act, list_alerts, merge
+from monitor.store.notices import all_open_notices
 from monitor.store.rows import alert_public, mention_public
+from monitor.watch.wording import render_notice
 from monitor.web.app import CTX, USER, render
 from monitor.web.auth import SESSION_COOKIE, SESSION_SECONDS, check_password
 from monitor.web.params import safe_next
@@ -52,7 +54,9 @@ async def queue_page(request: web.Request) -> web.Response:
     ctx = request.app[CTX]
     now = ctx.clock.now()
     alerts = [alert_view(a, now) for a in list_alerts(ctx.store)]
-    return render(request, "queue.html", alerts=alerts, actions=list(ACTIONS))
+    # Storms and silent sources are SLA risks: shown above the queue while they last, not only sent.
+    notices = [render_notice(row, "opened", "", "") for row in all_open_notices(ctx.store)]
+    return render(request, "queue.html", alerts=alerts, actions=list(ACTIONS), notices=notices)
 
 
 async def alert_page(request: web.Request) -> web.Response:

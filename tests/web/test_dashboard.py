@@ -117,3 +117,23 @@ async def test_the_interface_switches_to_persian_with_rtl_and_solar_hijri_dates(
     assert "اسفند ۱۴۰۴" in html, "1 March 2026 is 10 Esfand 1404"
     await client.get("/lang/en")
     assert '<html lang="en" dir="ltr">' in await (await client.get("/")).text()
+
+
+async def test_open_storms_and_silent_sources_show_above_the_queue_until_they_close(client):
+    from monitor.store.notices import close_notice, open_notice
+    from monitor.web.app import CTX
+    store = client.server.app[CTX].store
+    storm = open_notice(store, "storm", "all", "urgent",
+                        {"window": 3600, "count": 40, "mean": 3.0, "sd": 1.5, "threshold": 12,
+                         "terms": ["<script>x</script>", "refund"], "examples": []}, T0, [])
+    open_notice(store, "source-silent", "feed", "high",
+                {"source": "feed", "since": "2026-03-01T05:00:00Z", "reason": "failing",
+                 "last_error": "<img src=x onerror=alert(1)>"}, T0, [])
+    await login(client)
+    page = await (await client.get("/")).text()
+    assert "Complaint storm: 40 complaints in the last 1h" in page
+    assert "Source feed has been failing for 7h" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<img src=x" not in page, "notice text is escaped"
+    close_notice(store, storm, {"count": 2}, T0, [])
+    page = await (await client.get("/")).text()
+    assert "Complaint storm" not in page and "Source feed has been failing" in page
