@@ -6,9 +6,9 @@ from aiohttp import web
 from monitor.queue import ACTIONS, act, list_alerts, merge
 from monitor.store.notices import all_open_notices
 from monitor.store.rows import alert_public, mention_public
-from monitor.watch.wording import render_notice
-from monitor.web.app import CTX, USER, render
+from monitor.web.app import CTX, USER, render, request_lang
 from monitor.web.auth import SESSION_COOKIE, SESSION_SECONDS, check_password
+from monitor.web.notice_view import banners
 from monitor.web.params import safe_next
 from monitor.web.present import ALERT_TEXT_CAP, alert_view, safe_url
 
@@ -55,7 +55,7 @@ async def queue_page(request: web.Request) -> web.Response:
     now = ctx.clock.now()
     alerts = [alert_view(a, now) for a in list_alerts(ctx.store)]
     # Storms and silent sources are SLA risks: shown above the queue while they last, not only sent.
-    notices = [render_notice(row, "opened", "", "") for row in all_open_notices(ctx.store)]
+    notices = banners(all_open_notices(ctx.store), request_lang(request))
     return render(request, "queue.html", alerts=alerts, actions=list(ACTIONS), notices=notices)
 
 

@@ -134,6 +134,11 @@ async def test_open_storms_and_silent_sources_show_above_the_queue_until_they_cl
     assert "Complaint storm: 40 complaints in the last 1h" in page
     assert "Source feed has been failing for 7h" in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<img src=x" not in page, "notice text is escaped"
+    await client.get("/lang/fa")
+    persian = await (await client.get("/")).text()
+    assert "طوفان شکایت: ۴۰ شکایت در ۱ ساعت گذشته" in persian
+    assert "منبع feed ۷ ساعت است که خطا می‌دهد" in persian and "&lt;img src=x" in persian
+    await client.get("/lang/en")
     close_notice(store, storm, {"count": 2}, T0, [])
     page = await (await client.get("/")).text()
     assert "Complaint storm" not in page and "Source feed has been failing" in page
