@@ -5,14 +5,16 @@ from __future__ import annotations
 # Arabic letter forms, harakat and tatweel, Persian/Arabic digits. It is applied in plain SQL (two
 # views of replace() calls, since SQLite has no translate() and its parser allows only ~25 nested
 # calls per expression), so any connection that writes a mention keeps the index right; queries get
-# the same map in monitor/store/search.py. FTS5 folds case itself, and zero-width and direction
-# marks already separate words in its tokenizer. Frozen with migration 4: changing it needs a
-# migration that rebuilds mentions_fts.
+# the same map in monitor/store/search.py. FTS5 folds case itself. Changing a map needs a migration
+# that rebuilds mentions_fts (as 6 does); the maps each migration used are kept as they were.
 FTS_LETTERS: dict[str, str] = {
     **dict(zip("يىكۀةأإآٱؤئ", "ییکههاااوی")),
     **{chr(c): "" for c in [*range(0x064B, 0x0656), 0x0670, 0x0640]},   # harakat, hamza marks, tatweel
 }
-FTS_DIGITS: dict[str, str] = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+FTS_DIGITS_4: dict[str, str] = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+# Migration 6: Persian writes می‌خواهم with a zero-width non-joiner, or without it (میخواهم). The
+# tokenizer splits on ZWNJ, so the two never met; dropping it makes them one word in index and query.
+FTS_DIGITS: dict[str, str] = {**FTS_DIGITS_4, "\u200c": ""}
 FTS_FOLD: dict[str, str] = {**FTS_LETTERS, **FTS_DIGITS}
 FTS_COLUMNS = ("text", "author_handle", "author_name")
 
@@ -24,12 +26,12 @@ def _replaced(column: str, table: dict[str, str]) -> str:
     return expr
 
 
-def _search_index() -> str:
+def _search_index(digits_map: dict[str, str] = FTS_DIGITS) -> str:
     names = ", ".join(FTS_COLUMNS)
     raw = ", ".join(f"{c} AS raw_{c}" for c in FTS_COLUMNS)
     letters = ", ".join(f"{_replaced(c, FTS_LETTERS)} AS {c}" for c in FTS_COLUMNS)
     # Plain ASCII (most English posts and handles) has nothing to fold: the replace() calls are skipped.
-    digits = ", ".join(f"CASE WHEN raw_{c} GLOB '*[^ -~]*' THEN {_replaced(c, FTS_DIGITS)} ELSE raw_{c} END AS {c}"
+    digits = ", ".join(f"CASE WHEN raw_{c} GLOB '*[^ -~]*' THEN {_replaced(c, digits_map)} ELSE raw_{c} END AS {c}"
                        for c in FTS_COLUMNS)
     insert = f"INSERT INTO mentions_fts (rowid, {names}) SELECT id, {names} FROM mentions_folded WHERE id = new.id;"
     # External content: a 'delete' must repeat the indexed values, read before the row changes.
@@ -161,7 +163,7 @@ MIGRATIONS: list[str] = [
     # 4: full-text search over every stored mention (external content: the text is kept once, in
     # mentions; the index holds the folded words, filled for existing rows here, by triggers after), and
     # merged duplicates pointing at the alert that absorbed them
-    _search_index() + """
+    _search_index(FTS_DIGITS_4) + """
     ALTER TABLE alerts ADD COLUMN merged_into INTEGER REFERENCES alerts (id);
     """,
     # 5: noise control and watching:
@@ -239,4 +241,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE deliveries_rebuilt RENAME TO deliveries;
     CREATE INDEX deliveries_pending ON deliveries (notifier, state, due_at);
     """,
+    # 6: the search index rebuilt with ZWNJ folded away (see FTS_DIGITS)
+    """
+    DROP TRIGGER mentions_fts_insert;
+    DROP TRIGGER mentions_fts_delete;
+    DROP TRIGGER mentions_fts_unindex;
+    DROP TRIGGER mentions_fts_reindex;
+    DROP TABLE mentions_fts;
+    DROP VIEW mentions_folded;
+    DROP VIEW mentions_folded_letters;
+    """ + _search_index(),
 ]

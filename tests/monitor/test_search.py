@@ -159,3 +159,31 @@ def test_statements_split_where_sqlite_says_they_end():
     assert conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 2
     with pytest.raises(ValueError):
         split_statements("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1;")
+
+
+def test_persian_words_with_or_without_zwnj_find_each_other(tmp_path):
+    store = Store(tmp_path / "z.db")
+    store.ensure_source("telegram", "telegram_bot")
+    store.save_poll("telegram", [
+        Mention(source="telegram", native_id="1", text="می\u200cخواهم پولم را پس بدهید", published_at=T0),
+        Mention(source="telegram", native_id="2", text="میخواهم سفارش را لغو کنم", published_at=T0)], None, {}, T0, T0)
+    assert sorted(ids(search(store, MentionQuery(q="میخواهم")))) == [1, 2]
+    assert sorted(ids(search(store, MentionQuery(q="می\u200cخواهم")))) == [1, 2]
+
+
+def test_migration_6_reindexes_what_5_stored_without_zwnj_folding(tmp_path):
+    path = tmp_path / "v5.db"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:5], start=1):
+        for statement in split_statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at) "
+                 "VALUES ('tg', '1', 'نمی\u200cتونم وارد حسابم بشم', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    conn.commit()
+    assert conn.execute("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"نمیتونم\"'").fetchall() == []
+    conn.close()
+    store = Store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 6
+    assert ids(search(store, MentionQuery(q="نمیتونم"))) == [1]
+    assert ids(search(store, MentionQuery(q="حسابم"))) == [1], "the rest of the index is rebuilt too"
