@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.matching import BrandMatcher, Query, QueryError
+from connectors.matching import Query, QueryError
 
 MATCHES = {
     # name: (query, text, expected)

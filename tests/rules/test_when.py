@@ -8,7 +8,6 @@ import pytest
 
 from monitor.models import Mention
 from rules.analyze import analyze
-from rules.conditions import RuleError
 from rules.engine import compile_rules
 
 
