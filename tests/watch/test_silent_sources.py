@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from connectors.base import Connector
@@ -13,11 +12,10 @@ from connectors.errors import BadResponse
 from monitor.clock import FakeClock
 from monitor.config import ConfigError, load_settings
 from monitor.models import Batch, Mention
-from monitor.notifiers.outbox import OutboxSender
-from monitor.notifiers.webhook import WebhookNotifier, WebhookOptions
 from monitor.scheduler import SourceRunner
 from monitor.store import Store
 from monitor.watch.silent_sources import SilentSourceWatch, Watched
+from tests.watch.hook import webhook_outbox
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -82,17 +80,9 @@ async def test_failing_for_thirty_minutes_is_announced_with_the_error_and_cleare
     feed.next = []
     assert await run_for(clock, runner, watch, 5) == [("forum", "back")], "a good poll is a recovery"
 
-    got = []
-
-    async def hook(request):
-        got.append(await request.json())
-        return web.Response(status=204)
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    server = await serve(app)
-    sender = OutboxSender(WebhookNotifier("hook", WebhookOptions(url=f"{server.url}/hook")), store, session, clock,
-                          "http://127.0.0.1:8080")
+    sender, accepted = await webhook_outbox(serve, store, session, clock)
     assert await sender.deliver_due() == 2
+    got = [a["body"] for a in accepted]
     opened, closed = got
     assert opened["type"] == "notice.source-silent.opened" and opened["priority"] == "normal"
     assert opened["title"] == "Source forum has been failing for 30m"

@@ -6,17 +6,15 @@ import itertools
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from aiohttp import web
 
 from monitor.clock import FakeClock
 from monitor.config import ConfigError, load_settings
 from monitor.config.schema import StormSettings
 from monitor.models import Author, Mention, Verdict
-from monitor.notifiers.outbox import OutboxSender
-from monitor.notifiers.webhook import WebhookNotifier, WebhookOptions
 from monitor.store import Store
 from monitor.store.notices import open_notices
 from monitor.watch.storm import StormWatch, Volume, volume
+from tests.watch.hook import webhook_outbox
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 _ids = itertools.count()
@@ -79,17 +77,9 @@ async def test_one_notice_per_storm_with_its_terms_and_examples_then_over_then_r
     assert watch.tick() == "started", "re-armed after falling back"
     assert store.rows("SELECT COUNT(*) n FROM notices")[0]["n"] == 2
 
-    got = []
-
-    async def hook(request):
-        got.append(await request.json())
-        return web.Response(status=204)
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    server = await serve(app)
-    sender = OutboxSender(WebhookNotifier("hook", WebhookOptions(url=f"{server.url}/hook")), store, session, clock,
-                          "http://127.0.0.1:8080")
+    sender, accepted = await webhook_outbox(serve, store, session, clock)
     assert await sender.deliver_due() == 3
+    got = [a["body"] for a in accepted]
     assert [g["type"] for g in got] == ["notice.storm.opened", "notice.storm.closed", "notice.storm.opened"]
     first = got[0]
     assert first["title"] == "Complaint storm: 20 complaints in the last 1h" and first["priority"] == "high"
