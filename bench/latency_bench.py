@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from monitor.config import load_settings  # noqa: E402
 from monitor.daemon import Daemon  # noqa: E402
+from monitor.httpserve import serve  # noqa: E402
 
 TEMPLATES = [
     "@acme my order {ref} never arrived and support does not answer",
@@ -77,11 +78,7 @@ class World:
         app.router.add_get("/api/v1/timelines/tag/{tag}", self.timeline)
         app.router.add_get("/api/v1/streaming/hashtag", self.stream)
         app.router.add_post("/hook", self.hook)
-        runner = web.AppRunner(app, access_log=None)
-        self.loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        _, self.url = self.loop.run_until_complete(serve(app, "127.0.0.1", 0))
         self.loop.create_task(self.publish_stream())
         self.ready.set()
         self.loop.run_forever()

@@ -10,8 +10,11 @@ import asyncio
 import json
 import time
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from aiohttp import web
+
+from monitor.httpserve import serve as serve_app
 
 # kind -> share of the sources; the order is how sources are numbered
 MIX = {"rss": 0.4, "youtube": 0.15, "hackernews": 0.15, "mastodon": 0.15, "telegram_channel": 0.15}
@@ -94,11 +97,8 @@ def build_app(started: float) -> web.Application:
 def serve(port_queue) -> None:
     """Child-process entry: run the world on a free loopback port and report it."""
     async def main():
-        runner = web.AppRunner(build_app(time.time()), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port_queue.put(site._server.sockets[0].getsockname()[1])
+        _, url = await serve_app(build_app(time.time()), "127.0.0.1", 0)
+        port_queue.put(urlsplit(url).port)
         await asyncio.Event().wait()
     asyncio.run(main())
 

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,6 +27,7 @@ from aiohttp import web  # noqa: E402
 from connectors.rss import RssConnector, RssOptions  # noqa: E402
 from monitor.clock import SystemClock  # noqa: E402
 from monitor.config import load_settings  # noqa: E402
+from monitor.httpserve import serve  # noqa: E402
 from monitor.notifiers.outbox import OutboxSender  # noqa: E402
 from monitor.notifiers.webhook import WebhookNotifier, WebhookOptions  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
@@ -58,11 +60,8 @@ def world(port_queue, every: float) -> None:
         app = web.Application()
         app.router.add_get("/feed/{n}", feed)
         app.router.add_post("/hook", hook)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port_queue.put(site._server.sockets[0].getsockname()[1])
+        _, url = await serve(app, "127.0.0.1", 0)
+        port_queue.put(urlsplit(url).port)
         await asyncio.Event().wait()
     asyncio.run(main())
 

@@ -13,6 +13,8 @@ from email.utils import format_datetime
 
 from aiohttp import web
 
+from monitor.httpserve import serve
+
 COMPLAINT = "@acme my order {n} never arrived and support does not answer"
 PRAISE = "Thanks acme, order {n} came early and works great"
 
@@ -52,11 +54,7 @@ class World:
         app = web.Application()
         app.router.add_get("/feed", self._feed)
         app.router.add_post("/hook", self._hook)
-        runner = web.AppRunner(app, access_log=None)
-        self.loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        _, self.url = self.loop.run_until_complete(serve(app, "127.0.0.1", 0))
         self._ready.set()
         self.loop.run_forever()
 
