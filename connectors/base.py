@@ -8,6 +8,7 @@ A connector translates its source's failures into connectors.errors; the schedul
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar
 
 import aiohttp
@@ -52,21 +53,19 @@ class Connector:
         self.brand_terms = brand_terms or []
         self.timeout = timeout
         self.clock = clock or SystemClock()
-        self._matcher: Matcher | None = None
 
     def fallback_terms(self) -> list[str]:
         """Terms to match when the brand has none configured (a kind with its own query overrides)."""
         return []
 
-    @property
+    @cached_property
     def matcher(self) -> Matcher | None:
-        """The local filter (built once): `match`, else the brand's terms when required, else none."""
-        if self._matcher is None:
-            if self.options.match:
-                self._matcher = Query(self.options.match)
-            elif self.options.require_terms and (self.brand_terms or self.fallback_terms()):
-                self._matcher = BrandMatcher(self.brand_terms or self.fallback_terms())
-        return self._matcher
+        """The local filter (built once, "none" included): `match`, else the brand's terms when
+        required, else none."""
+        if self.options.match:
+            return Query(self.options.match)
+        terms = self.brand_terms or self.fallback_terms()
+        return BrandMatcher(terms) if self.options.require_terms and terms else None
 
     def keeps(self, text: str) -> bool:
         """Whether an item passes the local filter; with no filter everything from the source counts."""

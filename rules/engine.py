@@ -78,7 +78,7 @@ class RuleSet:
         for rule in self.rules:
             for want in ("match", "no_match"):
                 for text in rule.examples.get(want, []):
-                    mention = text.mention() if isinstance(text, Example) else Example(text).mention()
+                    mention = text.mention()      # compiled examples are always Example
                     fired = rule.name in self.evaluate(mention, analyze(str(text))).rules
                     results.append((rule, want, text, fired == (want == "match")))
         return results

@@ -41,7 +41,8 @@ _ARABIZI_DIGITS = re.compile(r"[a-z][2375][a-z]|\b[2375][a-z]")
 def detect_language(text: str, hint: str | None = None) -> str:
     """Return 'fa', 'ar', 'en' or 'und'. A source's hint is used where the text itself cannot tell."""
     if text.isascii():                       # most English posts: no need to look at every letter
-        return _latin(text.lower(), hint) if any("a" <= c <= "z" for c in text.lower()) else hint or "und"
+        lower = text.lower()
+        return _latin(lower, hint) if any("a" <= c <= "z" for c in lower) else hint or "und"
     arabic_script = latin = fa = ar = 0
     for ch in text:
         if "\u0600" <= ch <= "\u06FF" or "\uFB50" <= ch <= "\uFEFF":

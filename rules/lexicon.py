@@ -48,8 +48,8 @@ class _Matcher:
             term = " ".join(fold(raw.rstrip("*")).split())
             if not term:
                 continue
-            word_initial = term[0].isalnum() or term[0] == "_"
-            (words if word_initial else symbols)[term] = stem or (words if word_initial else symbols).get(term, False)
+            group = words if term[0].isalnum() or term[0] == "_" else symbols
+            group[term] = stem or group.get(term, False)     # listed both ways: the stem covers both
             if stem:
                 self.stems.setdefault(term.replace(" ", ""), value)
             else:

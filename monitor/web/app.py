@@ -8,6 +8,7 @@ import jinja2
 from aiohttp import web
 
 from monitor.store import Store
+from monitor.web import present
 from monitor.web.auth import SESSION_COOKIE, Signer
 
 HERE = Path(__file__).parent
@@ -42,7 +43,7 @@ def create_app(ctx: WebContext) -> web.Application:
     app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
     # For places that cannot isolate text with dir="auto" (an <option>'s label, a title attribute).
-    app[TEMPLATES].filters["plain_label"] = plain_label
+    app[TEMPLATES].filters["plain_label"] = present.plain_label
     from monitor.web import api, api_stats, pages, pages_mentions, pages_reports, pages_rules
     for module in (pages, pages_mentions, pages_rules, pages_reports, api, api_stats):
         module.add_routes(app)
@@ -129,15 +130,6 @@ async def ingest(request: web.Request) -> web.Response:
     if ctx.on_ingest:
         ctx.on_ingest()
     return web.json_response({"accepted": len(mentions), "new": len(new)}, status=202)
-
-
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
-
-
-def plain_label(text, limit: int = 60) -> str:
-    """Customer text for a one-line label: bidi controls removed (nothing to isolate them in), capped."""
-    text = " ".join(str(text or "").translate(_BIDI_CONTROLS).split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 async def read_up_to(content, limit: int) -> bytes:

@@ -59,3 +59,12 @@ def alert_view(alert: dict, now, cap: int = QUEUE_TEXT_CAP) -> dict:
     return {**alert, "seconds_left": int(seconds), "urgency": css,
             "text_html": highlight(mention["text"], matched_words(alert["explanation"]), cap),
             "link": safe_url(mention.get("url")), "truncated": len(mention["text"]) > cap}
+
+
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
+def plain_label(text, limit: int = 60) -> str:
+    """Customer text for a one-line label: bidi controls removed (nothing to isolate them in), capped."""
+    text = " ".join(str(text or "").translate(_BIDI_CONTROLS).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
