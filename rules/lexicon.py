@@ -112,6 +112,9 @@ class Lexicon:
         self.negators_before = {fold(str(w)) for w in data.get("negators_before") or []}
         self.negators_after = {fold(str(w)) for w in data.get("negators_after") or []}
         self.intensifiers = {fold(str(w)) for w in data.get("intensifiers") or []}
+        modifiers = self.negators_before | self.intensifiers
+        self.modifiers = re.compile(r"(?<!\w)(?:" + "|".join(
+            re.escape(w) for w in sorted(modifiers, key=len, reverse=True)) + r")(?!\w)") if modifiers else None
         self.size = len(polar) + len(cues)
 
     def scan(self, folded: str) -> Hits:
@@ -121,12 +124,17 @@ class Lexicon:
             if pivot is not None:
                 # "good food, but the service was awful": what follows "but" is what the writer means.
                 weight *= 1.5 if m.start() > pivot else 0.6
-            before = _clause(_tokens(folded[max(0, m.start() - 60):m.start()]))[-self.window:]
-            after = " ".join(_tokens(folded[m.end():m.end() + 30])[:2])
+            window = folded[max(0, m.start() - 60):m.start()]
+            # Most hits have no negator or intensifier anywhere near: one search rules that out
+            # before the window is tokenised.
+            before = _clause(_tokens(window))[-self.window:] if self.modifiers and self.modifiers.search(window) \
+                else ()
             if any(t in self.intensifiers for t in before[-INTENSIFIER_WINDOW:]):
                 weight *= 1.5
-            negated = any(t in self.negators_before for t in before) or any(
-                after.startswith(n) for n in self.negators_after)
+            negated = any(t in self.negators_before for t in before)
+            if not negated and self.negators_after:
+                after = " ".join(_tokens(folded[m.end():m.end() + 30])[:2])
+                negated = any(after.startswith(n) for n in self.negators_after)
             if negated:
                 sign, weight = -sign, weight * 0.7
             if sign > 0:

@@ -1,8 +1,10 @@
 """Sentiment scorers behind one interface: score(text, lang) -> Sentiment.
 
 English: TextBlob's polarity, blended with the project's English lexicon for the complaint words
-TextBlob's general-purpose lexicon misses ("delayed", "on hold", "refund"). Persian and Arabic: the
-project's own lexicons with negation and intensifiers.
+TextBlob's general-purpose lexicon misses ("delayed", "on hold", "refund"); when VADER's lexicon
+(rules/valence.py) reads the text as more negative than that, its reading wins, because both
+lexicons miss different parts of a complaint's vocabulary and a missed complaint costs more than a
+second look. Persian and Arabic: the project's own lexicons with negation and intensifiers.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from textblob.en import sentiment as pattern_sentiment
 
 from monitor.models import Sentiment
 from rules.lexicon import Hits, lexicon_for
+from rules.valence import valence
 
 
 def lexicon_polarity(hits: Hits) -> float:
@@ -25,7 +28,11 @@ class TextBlobScorer:
         evidence = []
         if hits and (hits.positive or hits.negative):
             polarity = 0.5 * polarity + 0.5 * lexicon_polarity(hits)
-            evidence = hits.evidence
+            evidence = list(hits.evidence)
+        vader = valence(text)
+        if vader < polarity:
+            polarity = vader
+            evidence.append(f"VADER lexicon {vader:+.2f}")
         return Sentiment(float(polarity), float(subjectivity), evidence)
 
 
