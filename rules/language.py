@@ -14,6 +14,8 @@ _PERSIAN_LETTERS = set("پچژگ")
 _PERSIAN_FORMS = set("\u06cc\u06a9")   # Persian yeh and keheh: Arabic text never uses them
 _ARABIC_LETTERS = set("ةىإأؤئء")
 _ARABIC_FORMS = set("\u064a\u0643")    # Arabic yeh and kaf: weak, Persian typed on Arabic keyboards has them
+# Arabic letters, and the presentation forms (FB50–FDFF, FE70–FEFC) some keyboards and PDFs produce.
+# Not FE00–FE6F: the emoji variation selector U+FE0F lives there, and "❤️" is not Arabic.
 _WORD = re.compile(r"[\w\u200c]+")
 
 _FA_WORDS = set("""
@@ -35,7 +37,16 @@ _ARABIZI = set("""
 w ya el al fi mesh msh mish wallah walla inshallah 3ala 3an ma7ad kteer ktir awi gedan shokran
 mafi mafeesh leh lesh eih
 """.split())
-_ARABIZI_DIGITS = re.compile(r"[a-z][2375][a-z]|\b[2375][a-z]")
+# 3, 7, 2 and 5 standing for letters (3ala, ma7ad, a5eran), but not an English time, ordinal or unit
+# (7am, 2nd, 3hrs, 5k): flight tweets are full of those.
+_ARABIZI_DIGITS = re.compile(r"[a-z][2375][a-z]|\b[2375](?!(?:st|nd|rd|th|am|pm|h|hr|hrs|hour|hours|min|mins|"
+                             r"minutes|k|m|x|s|d|gb|mb|g|pcs?|days?|wks?|weeks?|yrs?|years?)\b)[a-z]")
+# English's commonest short words: a Latin text full of them is English whatever else it contains
+# ("w/", "al", "ya" and "el" are Arabizi too).
+_ENGLISH = set("""
+the to and of a in is it you i my for on that this with was be at not have are me your do can but
+just so no what get they we from an will how why when all if now been has had our still please
+""".split())
 
 
 def detect_language(text: str, hint: str | None = None) -> str:
@@ -45,7 +56,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
         return _latin(lower, hint) if any("a" <= c <= "z" for c in lower) else hint or "und"
     arabic_script = latin = fa = ar = 0
     for ch in text:
-        if "\u0600" <= ch <= "\u06FF" or "\uFB50" <= ch <= "\uFEFF":
+        if "\u0600" <= ch <= "\u06FF" or "\uFB50" <= ch <= "\uFDFF" or "\uFE70" <= ch <= "\uFEFC":
             arabic_script += 1
             fa += 3 * (ch in _PERSIAN_LETTERS) + (ch in _PERSIAN_FORMS)
             ar += (ch in _ARABIC_LETTERS) + 0.3 * (ch in _ARABIC_FORMS)
@@ -70,13 +81,18 @@ def _fa_or_ar(text: str, fa: int, ar: int, hint: str | None) -> str:
     return "fa" if fa > ar else "ar"
 
 
+_LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
+
+
 def _latin(lower: str, hint: str | None) -> str:
+    # Link shorteners and handles are random letters and digits ("t.co/o3sa2dc"), not Arabizi.
+    lower = _LINKS_AND_HANDLES.sub(" ", lower)
     words = _WORD.findall(lower)
     if not words:
         return hint or "en"
     finglish = sum(w in _FINGLISH for w in words)
     arabizi = sum(w in _ARABIZI for w in words) + len(_ARABIZI_DIGITS.findall(lower))
-    threshold = max(2, len(words) // 5)
+    threshold = max(2, len(words) // 5, sum(w in _ENGLISH for w in words))
     if finglish >= threshold and finglish > arabizi:
         return "fa"
     if arabizi >= threshold:

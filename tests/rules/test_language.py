@@ -18,6 +18,9 @@ LANGUAGE_CASES = {
     "mixed: arabic with an english word": ("خدمة الـ delivery سيئة جدا", "ar"),
     "finglish": ("salam, sefaresh man hanooz naresid chera?", "fa"),
     "arabizi": ("ya 3am el order mesh wasel leh", "ar"),
+    "english with a link shortener": ("@acme look at this http://t.co/o3sA2dC2k u7o", "en"),
+    "english with times and ordinals": ("@acme 2nd delay, was 7am now 5pm, 3hrs w/ no info", "en"),
+    "english with an emoji variation selector": ("ok \u2764\ufe0f", "en"),
     "empty": ("", "und"),
 }
 
