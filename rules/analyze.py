@@ -5,18 +5,29 @@ import re
 
 from monitor.models import Scores
 from rules.complaint import complaint_score, cue_labels
-from rules.language import detect_language
+from rules.language import identify
 from rules.normalize import fold
 from rules.sentiment import hits_for, scorer_for
 
 _QUESTION = re.compile(r"[?؟]")
 _ADDRESSED = re.compile(r"(?<![\w@])@\w")
+_OTHER = {"fa": "ar", "ar": "fa"}
+
+
+def _weight(hits) -> float:
+    return 0.0 if hits is None else hits.positive + hits.negative + sum(map(len, hits.cues.values()))
 
 
 def analyze(text: str, lang_hint: str | None = None) -> Scores:
-    lang = detect_language(text, lang_hint)
+    lang, sure = identify(text, lang_hint)
     folded = fold(text)
     hits = hits_for(folded, lang)
+    if not sure and lang in _OTHER:
+        # Arabic script that names neither language: read it with both lexicons and keep the one that
+        # understands more of it (a Persian complaint typed on an Arabic keyboard is still Persian).
+        other = hits_for(folded, _OTHER[lang])
+        if other is not None and _weight(other) > _weight(hits):
+            lang, hits = _OTHER[lang], other
     sentiment = scorer_for(lang).score(text, lang, hits)
     cues = hits.cues if hits else {}
     is_question = bool(_QUESTION.search(text))

@@ -25,10 +25,13 @@ _FA_WORDS = set("""
 همه چون اگه اگر وقتی خودم خودش شده نشده میکنه نمیکنه بشه نشه کنه بده نه آره ازش بهش باهاش اینو اونو اون
 اینجا اونجا همین چیزی هیچ کسی دارد ندارد میکند نمیکند میشود نمیشود
 """.split())
+# Only words Persian does not use as often: و، من، یا، او، ما، کل، بعد، قبل are everyday Persian too.
 _AR_WORDS = set("""
-في على من إلى الى عن هذا هذه ذلك التي الذي الذين كان كانت لا لم لن ما مش مو ليس جدا جداً كل بعد قبل
-مع عند هو هي انا أنا انت أنت احنا نحن يا و أو او لكن بس اللي الي ايش شو وش ليش ليه عشان علشان والله
+في على إلى الى عن هذا هذه ذلك التي الذي الذين كان كانت لا لم لن مش مو ليس جدا جداً
+مع هو هي انا أنا انت أنت احنا نحن أو لكن بس اللي الي ايش شو وش ليش ليه عشان علشان والله
 """.split())
+# Persian words that start with ال like Arabic's article does.
+_FA_AL_WORDS = {"البته", "الان", "الکی", "الکترونیک", "الکترونیکی", "الگو", "الهام", "الماس", "الو"}
 _FINGLISH = set("""
 kheili khaili kheyli kharab bad nist hast mishe nemishe chera salam mamnoon merci lotfan sefaresh
 poshtibani hanuz hanooz dige vali chi chera kardam nakardam residam naresid ghat kharid pool
@@ -51,9 +54,16 @@ just so no what get they we from an will how why when all if now been has had ou
 
 def detect_language(text: str, hint: str | None = None) -> str:
     """Return 'fa', 'ar', 'en' or 'und'. A source's hint is used where the text itself cannot tell."""
+    return identify(text, hint)[0]
+
+
+def identify(text: str, hint: str | None = None) -> tuple[str, bool]:
+    """The language and whether the text itself said so. Unsure means Arabic script with nothing but
+    the yeh and kaf both languages type (a short Persian line on an Arabic keyboard looks like that),
+    or a Latin text only the hint could place."""
     if text.isascii():                       # most English posts: no need to look at every letter
         lower = text.lower()
-        return _latin(lower, hint) if any("a" <= c <= "z" for c in lower) else hint or "und"
+        return (_latin(lower, hint), True) if any("a" <= c <= "z" for c in lower) else (hint or "und", False)
     arabic_script = latin = fa = ar = 0
     for ch in text:
         if "\u0600" <= ch <= "\u06FF" or "\uFB50" <= ch <= "\uFDFF" or "\uFE70" <= ch <= "\uFEFC":
@@ -65,20 +75,23 @@ def detect_language(text: str, hint: str | None = None) -> str:
     if arabic_script and arabic_script * 2 >= latin:
         return _fa_or_ar(text, fa, ar, hint)
     if latin:
-        return _latin(text.lower(), hint)
-    return hint or "und"
+        return _latin(text.lower(), hint), True
+    return hint or "und", False
 
 
-def _fa_or_ar(text: str, fa: int, ar: int, hint: str | None) -> str:
+def _fa_or_ar(text: str, fa: float, ar: float, hint: str | None) -> tuple[str, bool]:
+    weak = ar       # so far only letters: Arabic's own (ة ى أ ...) count 1, the shared yeh/kaf 0.3
     for word in _WORD.findall(text.replace("ي", "ی").replace("ك", "ک")):
         if word in _FA_WORDS or word.startswith(("می\u200c", "نمی")):
             fa += 2
         arabic_form = word.replace("ی", "ي").replace("ک", "ك")
-        if arabic_form in _AR_WORDS or (arabic_form.startswith("ال") and len(arabic_form) > 3):
+        if arabic_form in _AR_WORDS or (arabic_form.startswith("ال") and len(arabic_form) > 3
+                                        and word not in _FA_AL_WORDS):
             ar += 2
     if fa == ar and hint in ("fa", "ar"):
-        return hint
-    return "fa" if fa > ar else "ar"
+        return hint, True
+    sure = fa > 0 or ar - weak > 0 or any(ch in _ARABIC_LETTERS for ch in text)
+    return ("fa" if fa > ar else "ar"), sure
 
 
 _LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
