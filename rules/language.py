@@ -98,11 +98,14 @@ _LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
 
 
 def _latin(lower: str, hint: str | None) -> str:
+    english = hint if hint and hint not in ("fa", "ar") else "en"
+    if _LOOKS_LATIN_PERSIAN_OR_ARABIC.search(lower) is None:
+        return english          # most Latin texts: not one Finglish or Arabizi word, decided in one scan
     # Link shorteners and handles are random letters and digits ("t.co/o3sa2dc"), not Arabizi.
     lower = _LINKS_AND_HANDLES.sub(" ", lower)
     words = _WORD.findall(lower)
     if not words:
-        return hint or "en"
+        return english
     finglish = sum(w in _FINGLISH for w in words)
     arabizi = sum(w in _ARABIZI for w in words) + len(_ARABIZI_DIGITS.findall(lower))
     threshold = max(2, len(words) // 5, sum(w in _ENGLISH for w in words))
@@ -110,4 +113,9 @@ def _latin(lower: str, hint: str | None) -> str:
         return "fa"
     if arabizi >= threshold:
         return "ar"
-    return hint if hint and hint not in ("fa", "ar") else "en"
+    return english
+
+
+_LOOKS_LATIN_PERSIAN_OR_ARABIC = re.compile(
+    r"(?<!\w)(?:" + "|".join(sorted(_FINGLISH | _ARABIZI, key=len, reverse=True)) + r")(?!\w)|"
+    + _ARABIZI_DIGITS.pattern)
