@@ -88,7 +88,10 @@ def _compile_list(value, path) -> list[Check]:
     return [compile_condition(item, f"{path}[{i}]") for i, item in enumerate(value)]
 
 
-def _range(getter: Callable[[Context], float | None], label: str):
+def _range(getter: Callable[[Context], float | None], label: str,
+           because: Callable[[Context], list[str]] | None = None):
+    """A number within bounds. `because` names what moved the number (the words behind a polarity,
+    the cues behind a complaint score) so the explanation shows them."""
     def factory(value, path):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = {"min": value}
@@ -104,7 +107,8 @@ def _range(getter: Callable[[Context], float | None], label: str):
             if actual is None:
                 return False, f"{label} unknown"
             held = (low is None or actual >= low) and (high is None or actual <= high)
-            return held, f"{label}={actual:.2f}"
+            reasons = because(ctx) if because else None
+            return held, f"{label}={actual:.2f}" + (f" ({', '.join(reasons[:6])})" if reasons else "")
         return check
     return factory
 
@@ -131,8 +135,8 @@ def _one_of_many(getter: Callable[[Context], set[str]], label: str):
 
         def check(ctx):
             present = getter(ctx)
-            found = [w for w in wanted if w in present]
-            return bool(found), f"{label}: {', '.join(found) or 'none'}"
+            found = [(w, present[w]) if isinstance(present, dict) else (w, "") for w in wanted if w in present]
+            return bool(found), f"{label}: " + (", ".join(f"{w} ({why})" if why else w for w, why in found) or "none")
         return check
     return factory
 
@@ -218,9 +222,10 @@ _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
     "any": _combinator_any,
     "not": _combinator_not,
     "terms": _terms,
-    "sentiment": _range(lambda c: c.scores.sentiment.polarity, "sentiment"),
+    "sentiment": _range(lambda c: c.scores.sentiment.polarity, "sentiment", lambda c: c.scores.sentiment.evidence),
     "subjectivity": _range(lambda c: c.scores.sentiment.subjectivity, "subjectivity"),
-    "complaint_score": _range(lambda c: c.scores.complaint, "complaint_score"),
+    "complaint_score": _range(lambda c: c.scores.complaint, "complaint_score",
+                              lambda c: c.scores.cues + c.scores.sentiment.evidence),
     # The team's own model (rules/learning.py); unknown until it has been trained on enough verdicts.
     "learned": _range(lambda c: c.scores.extra.get("learned"), "learned"),
     "rating": _range(lambda c: c.mention.rating, "rating"),
@@ -229,7 +234,7 @@ _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
     "source": _one_of(lambda c: c.mention.source, "source"),
     "question": _flag(lambda c: c.scores.is_question, "question"),
     "addressed": _flag(lambda c: c.scores.addressed, "addressed to an account"),
-    "cues": _one_of_many(lambda c: {cue.split(":", 1)[0] for cue in c.scores.cues}, "cues"),
+    "cues": _one_of_many(lambda c: dict(cue.split(":", 1) for cue in reversed(c.scores.cues)), "cues"),
     "reply": when.reply,
     "engagement": when.engagement,
     "time_of_day": when.time_of_day,

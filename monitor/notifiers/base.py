@@ -81,6 +81,19 @@ def cap(text: str, limit: int = TEXT_CAP) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+WHY_CAP = 300     # characters of one rule's explanation in a notification; the dashboard shows it all
+
+
+def why(message: Message) -> str:
+    """Why this is on the queue, in one line per rule that fired (unescaped: each notifier escapes it).
+    The explanation quotes customer words, so it is capped and kept on its own lines like the text."""
+    lines = []
+    for step in message.alert.get("explanation") or []:
+        held = " ".join(str(step.get("held", "")).split())
+        lines.append(cap(f"Why: {step.get('rule', '?')}: {held}", WHY_CAP))
+    return "\n".join(lines[:3])
+
+
 def notice_body(notice: Notice, text_cap: int = 280) -> list[str]:
     """A notice's body as plain lines (unescaped: each notifier escapes them for its format)."""
     body = list(notice.lines)

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr
 
 from connectors.http import retry_after_seconds
 from monitor.notifiers.base import (DeliveryError, Message, Notice, Notifier, NotifierOptions, cap,
-                                    describe_time_left, notice_body, retryable)
+                                    describe_time_left, notice_body, retryable, why)
 
 SLACK_TEXT_CAP = 2900     # a section block holds 3,000 characters
 TELEGRAM_TEXT_CAP = 3500  # a message holds 4,096 after entities are parsed
@@ -92,6 +92,8 @@ def slack_payload(message: Message) -> dict:
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*"}},
             {"type": "section", "text": {"type": "plain_text", "text": cap(m["text"], SLACK_TEXT_CAP), "emoji": True}},
+            *([{"type": "context", "elements": [{"type": "plain_text", "text": reason, "emoji": True}]}]
+              if (reason := why(message)) else []),
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Open alert #{message.alert['id']}>"}]},
         ],
         "unfurl_links": False, "unfurl_media": False,
@@ -121,7 +123,9 @@ def teams_payload(message: Message) -> dict:
     text = teams_escape(cap(message.mention["text"]))
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4",
             "body": [{"type": "TextBlock", "text": teams_escape(headline(message)), "weight": "Bolder", "wrap": True},
-                     {"type": "TextBlock", "text": text, "wrap": True}],
+                     {"type": "TextBlock", "text": text, "wrap": True},
+                     *([{"type": "TextBlock", "text": teams_escape(reason), "wrap": True, "isSubtle": True}]
+                       if (reason := why(message)) else [])],
             "actions": [{"type": "Action.OpenUrl", "title": f"Open alert #{message.alert['id']}", "url": message.link}]}
     return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                                 "content": card}]}
@@ -176,8 +180,10 @@ class TelegramNotifier(Notifier):
 def telegram_payload(message: Message, chat_id: str) -> dict:
     """parse_mode HTML: every piece of customer text goes through html.escape, so no tag can break it."""
     m = message.mention
+    reason = why(message)
     text = (f"<b>{html.escape(headline(message))}</b>\n\n{html.escape(cap(m['text'], TELEGRAM_TEXT_CAP))}\n\n"
-            f"<a href=\"{html.escape(message.link, quote=True)}\">Open alert #{message.alert['id']}</a>")
+            + (f"<i>{html.escape(reason)}</i>\n\n" if reason else "")
+            + f"<a href=\"{html.escape(message.link, quote=True)}\">Open alert #{message.alert['id']}</a>")
     return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", "disable_web_page_preview": True}
 
 

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 import aiosmtplib
 from pydantic import Field, SecretStr
 
-from monitor.notifiers.base import DeliveryError, Message, Notice, Notifier, NotifierOptions, cap, notice_body
+from monitor.notifiers.base import DeliveryError, Message, Notice, Notifier, NotifierOptions, cap, notice_body, why
 from monitor.notifiers.chat import headline
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
@@ -67,7 +67,8 @@ def build_email(message: Message, sender: str, to: list[str]) -> EmailMessage:
     title = mailable(headline(message))
     email["Subject"] = subject_line(f"[complaint #{message.alert['id']}] {title}")
     email["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@complaint-monitor>"
-    email.set_content(f"{title}\n\n{mailable(cap(m['text']))}\n\nOpen the alert: {message.link}\n")
+    reason = f"{mailable(why(message))}\n\n" if message.alert.get("explanation") else ""
+    email.set_content(f"{title}\n\n{mailable(cap(m['text']))}\n\n{reason}Open the alert: {message.link}\n")
     return email
 
 

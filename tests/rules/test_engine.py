@@ -81,6 +81,19 @@ def test_every_verdict_explains_itself():
     assert step["rule"] == "r" and "'refund'" in step["held"] and "sentiment=" in step["held"]
 
 
+def test_the_explanation_names_the_words_behind_each_score():
+    rs = ruleset({"name": "r", "when": {"all": [{"cues": ["non_delivery", "delay"]},
+                                                {"complaint_score": {"min": 0.3}}, {"sentiment": {"max": 0}}]},
+                  "then": {"complaint": True}})
+    [step] = verdict(rs, "stuck at the gate for hours and my bag is lost").explanation
+    assert "cues: non_delivery (lost), delay (hours)" in step["held"]
+    assert "complaint_score=" in step["held"] and "delay:hours" in step["held"]
+    assert "sentiment=" in step["held"] and "stuck" in step["held"]
+    persian = ruleset({"name": "fa", "when": {"sentiment": {"max": -0.2}}, "then": {"complaint": True}})
+    [step] = verdict(persian, "کیفیتش خیلی بده").explanation
+    assert "بده" in step["held"]
+
+
 def test_suppress_wins_over_complaint():
     rs = ruleset({"name": "spam", "when": {"terms": ["giveaway"]}, "then": {"suppress": True}})
     v = verdict(rs, "giveaway! refund!")
