@@ -83,3 +83,55 @@ def test_a_hit_is_never_read_as_a_shorter_entry_hidden_inside_it():
     # "رائع" (great) ends in the letters of "يع" (yuck): only a real proclitic may be stripped.
     assert polarity("المطعم رائع") > 0
     assert polarity("بالتوفيق والخدمة ممتازة") > 0
+
+
+# Persian: stems that once swallowed ordinary words (دقیق* in دقیقه، آسان* in آسانسور، لق* in لقمه،
+# محدود* in محدوده، کوتاهی* in "در مدت کوتاهی") now leave neutral sentences neutral.
+PERSIAN_NEUTRAL = {
+    "minutes": "بعد از ده دقیقه از فروشگاه اومدم بیرون",
+    "lift": "آسانسور طبقه سوم است",
+    "price range": "در این محدوده قیمت دنبال گوشی هستم",
+    "a bite": "یه لقمه نون خوردم",
+    "in a short time": "در مدت کوتاهی به دستم رسید",
+    "heavy games": "این گوشی بازی های سنگین را اجرا می کند",
+}
+
+
+@pytest.mark.parametrize("case", PERSIAN_NEUTRAL, ids=list(PERSIAN_NEUTRAL))
+def test_persian_stems_leave_ordinary_words_alone(case):
+    text = PERSIAN_NEUTRAL[case]
+    assert analyze(text).lang == "fa"
+    hits = lexicon_for("fa").scan(fold(text))
+    assert hits.positive == hits.negative == 0, hits.evidence
+
+
+PERSIAN_SIGNS = {
+    # هیچ before a phrase that carries its own negated verb must not reverse it
+    "nobody should buy it": ("به هیچ کس پیشنهاد نمیکنم", -1),
+    "never buying from them again": ("دیگه هیچوقت ازشون خرید نمیکنم", -1),
+    "they never answer": ("هیچ وقت جواب نمیدن", -1),
+    # an entry ending before its negated verb would be reversed by it: these are listed whole
+    "no effect at all": ("هیچ تاثیری نداشت", -1),
+    "still no news": ("ده روزه سفارش دادم هنوز خبری نیست", -1),
+    # adverbial خوب before a negated verb
+    "does not cool well": ("این کولر خوب خنک نمیکنه", -1),
+    # anti-X features name a negative word but praise the product
+    "scratch-proof": ("گلس ضد خش و ضد ضربه است", 1),
+    "colour does not run": ("پارچش نرمه و رنگ پس نمیده", 1),
+    # sarcastic thanks are a complaint, not praise
+    "sarcastic thanks": ("دمتون گرم با این پشتیبانیتون، سه روزه منتظرم", -1),
+    "not as pictured": ("اصلا شبیه عکسش نبود، پشیمونم", -1),
+    "worth the price": ("خیلی راضیم، ارزش خریدشو داره", 1),
+}
+
+
+@pytest.mark.parametrize("case", PERSIAN_SIGNS, ids=list(PERSIAN_SIGNS))
+def test_persian_polarity_sign(case):
+    text, sign = PERSIAN_SIGNS[case]
+    assert polarity(text) * sign > 0, (polarity(text), lexicon_for("fa").scan(fold(text)).evidence)
+
+
+def test_a_negated_mild_word_in_formal_persian_still_reads_as_a_complaint():
+    # "not accurate enough": کافی alone weighs 1, and a reversed mild word (0.7) would not be enough
+    assert analyze("دقت کافی ندارد").complaint >= 0.35
+    assert analyze("کیفیت دوربینش جالب نیست").complaint >= 0.35
