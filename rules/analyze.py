@@ -23,10 +23,11 @@ def analyze(text: str, lang_hint: str | None = None) -> Scores:
     folded = fold(text)
     hits = hits_for(folded, lang)
     if not sure and lang in _OTHER:
-        # Arabic script that names neither language: read it with both lexicons and keep the one that
-        # understands more of it (a Persian complaint typed on an Arabic keyboard is still Persian).
+        # Arabic script that names neither language: when its lexicon finds nothing in it, try the
+        # other one (a Persian complaint typed on an Arabic keyboard is still Persian). Only then,
+        # so the larger lexicon does not win texts merely for being larger.
         other = hits_for(folded, _OTHER[lang])
-        if other is not None and _weight(other) > _weight(hits):
+        if other is not None and _weight(other) > 0 == _weight(hits):
             lang, hits = _OTHER[lang], other
     sentiment = scorer_for(lang).score(text, lang, hits)
     cues = hits.cues if hits else {}
