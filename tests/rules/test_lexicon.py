@@ -83,3 +83,52 @@ def test_a_hit_is_never_read_as_a_shorter_entry_hidden_inside_it():
     # "رائع" (great) ends in the letters of "يع" (yuck): only a real proclitic may be stripped.
     assert polarity("المطعم رائع") > 0
     assert polarity("بالتوفيق والخدمة ممتازة") > 0
+
+
+ARABIC_REVIEW_CASES = {
+    # the longest entry wins: "قمه في" alone is praise, "قمه في السوء" is not
+    "the height of bad": ("الخدمه قمه في السوء", -1),
+    "the height of taste": ("الاكل قمه في الروعه", 1),
+    # "ما أسوأ" is an exclamation, not a negation of أسوأ
+    "how bad": ("ما اسوأ الخدمة عندهم", -1),
+    # "ordinary" said of the food is a let-down in a review
+    "ordinary food": ("الاكل عادي وما يستاهل", -1),
+    "not that great": ("مو ذاك الزود", -1),
+    "worse than the other branch": ("مو مثل الفرع الثاني", -1),
+    "not like the photos": ("الاكل مش زي الصور", -1),
+    # a negated negative idiom of praise
+    "you won't regret it": ("ما راح تندم، يستاهل كل ريال", 1),
+}
+
+
+@pytest.mark.parametrize("case", ARABIC_REVIEW_CASES, ids=list(ARABIC_REVIEW_CASES))
+def test_arabic_review_phrases(case):
+    text, sign = ARABIC_REVIEW_CASES[case]
+    assert analyze(text, "ar").sentiment.polarity * sign > 0, analyze(text, "ar").sentiment.evidence
+
+
+def test_arabic_mild_versions_weigh_less():
+    # "قليلا" (slightly) is not "قليل" (too little), and a phrase written with its article still wins
+    # over the shorter entry the proclitic ال would otherwise leave
+    assert polarity("الاسعار مرتفعة قليلا") > polarity("الاسعار مرتفعة")
+    assert polarity("الانتظار طويل شوي") > polarity("الانتظار طويل")
+
+
+ARABIC_CUE_CASES = {
+    "refused a refund": ("رفضوا يرجعون المبلغ", "refund_charge"),
+    "waited a week": ("صرلي اسبوع انتظر", "delay"),
+    "lost luggage": ("ضاعت شنطتي في المطار", "non_delivery"),
+    "no one answers, egyptian": ("مبيردوش خالص", "unanswered_support"),
+}
+
+
+@pytest.mark.parametrize("case", ARABIC_CUE_CASES, ids=list(ARABIC_CUE_CASES))
+def test_arabic_cues(case):
+    text, category = ARABIC_CUE_CASES[case]
+    assert any(c.startswith(category + ":") for c in analyze(text, "ar").cues), analyze(text, "ar").cues
+
+
+def test_arabic_news_stays_quiet():
+    for text in ("لن أزور إسرائيل، قال الوزير في مؤتمر صحفي", "وزير الاتصالات: عودة الخدمة خلال ساعات",
+                 "الشرطة تحرر محضرا بالواقعة", "شحنة المساعدات لم تصل بعد إلى المدينة"):
+        assert analyze(text, "ar").complaint < 0.35, text
