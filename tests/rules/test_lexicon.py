@@ -135,3 +135,50 @@ def test_a_negated_mild_word_in_formal_persian_still_reads_as_a_complaint():
     # "not accurate enough": کافی alone weighs 1, and a reversed mild word (0.7) would not be enough
     assert analyze("دقت کافی ندارد").complaint >= 0.35
     assert analyze("کیفیت دوربینش جالب نیست").complaint >= 0.35
+ARABIC_REVIEW_CASES = {
+    # the longest entry wins: "قمه في" alone is praise, "قمه في السوء" is not
+    "the height of bad": ("الخدمه قمه في السوء", -1),
+    "the height of taste": ("الاكل قمه في الروعه", 1),
+    # "ما أسوأ" is an exclamation, not a negation of أسوأ
+    "how bad": ("ما اسوأ الخدمة عندهم", -1),
+    # "ordinary" said of the food is a let-down in a review
+    "ordinary food": ("الاكل عادي وما يستاهل", -1),
+    "not that great": ("مو ذاك الزود", -1),
+    "worse than the other branch": ("مو مثل الفرع الثاني", -1),
+    "not like the photos": ("الاكل مش زي الصور", -1),
+    # a negated negative idiom of praise
+    "you won't regret it": ("ما راح تندم، يستاهل كل ريال", 1),
+}
+
+
+@pytest.mark.parametrize("case", ARABIC_REVIEW_CASES, ids=list(ARABIC_REVIEW_CASES))
+def test_arabic_review_phrases(case):
+    text, sign = ARABIC_REVIEW_CASES[case]
+    assert analyze(text, "ar").sentiment.polarity * sign > 0, analyze(text, "ar").sentiment.evidence
+
+
+def test_arabic_mild_versions_weigh_less():
+    # "قليلا" (slightly) is not "قليل" (too little), and a phrase written with its article still wins
+    # over the shorter entry the proclitic ال would otherwise leave
+    assert polarity("الاسعار مرتفعة قليلا") > polarity("الاسعار مرتفعة")
+    assert polarity("الانتظار طويل شوي") > polarity("الانتظار طويل")
+
+
+ARABIC_CUE_CASES = {
+    "refused a refund": ("رفضوا يرجعون المبلغ", "refund_charge"),
+    "waited a week": ("صرلي اسبوع انتظر", "delay"),
+    "lost luggage": ("ضاعت شنطتي في المطار", "non_delivery"),
+    "no one answers, egyptian": ("مبيردوش خالص", "unanswered_support"),
+}
+
+
+@pytest.mark.parametrize("case", ARABIC_CUE_CASES, ids=list(ARABIC_CUE_CASES))
+def test_arabic_cues(case):
+    text, category = ARABIC_CUE_CASES[case]
+    assert any(c.startswith(category + ":") for c in analyze(text, "ar").cues), analyze(text, "ar").cues
+
+
+def test_arabic_news_stays_quiet():
+    for text in ("لن أزور إسرائيل، قال الوزير في مؤتمر صحفي", "وزير الاتصالات: عودة الخدمة خلال ساعات",
+                 "الشرطة تحرر محضرا بالواقعة", "شحنة المساعدات لم تصل بعد إلى المدينة"):
+        assert analyze(text, "ar").complaint < 0.35, text
