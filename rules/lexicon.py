@@ -112,6 +112,10 @@ class Lexicon:
         self.negators_before = {fold(str(w)) for w in data.get("negators_before") or []}
         self.negators_after = {fold(str(w)) for w in data.get("negators_after") or []}
         self.intensifiers = {fold(str(w)) for w in data.get("intensifiers") or []}
+        # Phrases that hold a negator but negate nothing: "still" (لا يزال، ما زال), "not only" (نه تنها).
+        exceptions = sorted({" ".join(fold(str(w)).split()) for w in data.get("not_negation") or []}, key=len, reverse=True)
+        self.not_negation = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in exceptions) + r")(?!\w)") \
+            if exceptions else None
         modifiers = self.negators_before | self.intensifiers
         self.modifiers = re.compile(r"(?<!\w)(?:" + "|".join(
             re.escape(w) for w in sorted(modifiers, key=len, reverse=True)) + r")(?!\w)") if modifiers else None
@@ -127,8 +131,11 @@ class Lexicon:
             window = folded[max(0, m.start() - 60):m.start()]
             # Most hits have no negator or intensifier anywhere near: one search rules that out
             # before the window is tokenised.
-            before = _clause(_tokens(window))[-self.window:] if self.modifiers and self.modifiers.search(window) \
-                else ()
+            before = ()
+            if self.modifiers and self.modifiers.search(window):
+                if self.not_negation:
+                    window = self.not_negation.sub(" ", window)
+                before = _clause(_tokens(window))[-self.window:]
             if any(t in self.intensifiers for t in before[-INTENSIFIER_WINDOW:]):
                 weight *= 1.5
             negated = any(t in self.negators_before for t in before)

@@ -182,3 +182,9 @@ def test_arabic_news_stays_quiet():
     for text in ("لن أزور إسرائيل، قال الوزير في مؤتمر صحفي", "وزير الاتصالات: عودة الخدمة خلال ساعات",
                  "الشرطة تحرر محضرا بالواقعة", "شحنة المساعدات لم تصل بعد إلى المدينة"):
         assert analyze(text, "ar").complaint < 0.35, text
+
+
+@pytest.mark.parametrize("text", ["لا يزال الاكل سيء", "ما زال التطبيق بطيء", "nothing but problems with this app",
+                                  "نه تنها دیر رسید بلکه خراب بود"])
+def test_a_negator_inside_still_or_not_only_negates_nothing(text):
+    assert analyze(text).sentiment.polarity < 0
