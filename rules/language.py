@@ -16,6 +16,12 @@ _ARABIC_LETTERS = set("ةىإأؤئء")
 _ARABIC_FORMS = set("\u064a\u0643")    # Arabic yeh and kaf: weak, Persian typed on Arabic keyboards has them
 # Arabic letters, and the presentation forms (FB50–FDFF, FE70–FEFC) some keyboards and PDFs produce.
 # Not FE00–FE6F: the emoji variation selector U+FE0F lives there, and "❤️" is not Arabic.
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFC]")
+_LATIN = re.compile("[a-zA-Z]")
+_PERSIAN_LETTER_RE = re.compile(f"[{''.join(sorted(_PERSIAN_LETTERS))}]")
+_PERSIAN_FORM_RE = re.compile(f"[{''.join(sorted(_PERSIAN_FORMS))}]")
+_ARABIC_LETTER_RE = re.compile(f"[{''.join(sorted(_ARABIC_LETTERS))}]")
+_ARABIC_FORM_RE = re.compile(f"[{''.join(sorted(_ARABIC_FORMS))}]")
 _WORD = re.compile(r"[\w\u200c]+")
 
 _FA_WORDS = set("""
@@ -64,14 +70,11 @@ def identify(text: str, hint: str | None = None) -> tuple[str, bool]:
     if text.isascii():                       # most English posts: no need to look at every letter
         lower = text.lower()
         return (_latin(lower, hint), True) if any("a" <= c <= "z" for c in lower) else (hint or "und", False)
-    arabic_script = latin = fa = ar = 0
-    for ch in text:
-        if "\u0600" <= ch <= "\u06FF" or "\uFB50" <= ch <= "\uFDFF" or "\uFE70" <= ch <= "\uFEFC":
-            arabic_script += 1
-            fa += 3 * (ch in _PERSIAN_LETTERS) + (ch in _PERSIAN_FORMS)
-            ar += (ch in _ARABIC_LETTERS) + 0.3 * (ch in _ARABIC_FORMS)
-        elif "a" <= ch.lower() <= "z":
-            latin += 1
+    # Counted by the regex engine, not a Python loop over every character: reviews run long.
+    arabic_script = len(_ARABIC_SCRIPT.findall(text))
+    latin = len(_LATIN.findall(text))
+    fa = 3 * len(_PERSIAN_LETTER_RE.findall(text)) + len(_PERSIAN_FORM_RE.findall(text))
+    ar = len(_ARABIC_LETTER_RE.findall(text)) + 0.3 * len(_ARABIC_FORM_RE.findall(text))
     if arabic_script and arabic_script * 2 >= latin:
         return _fa_or_ar(text, fa, ar, hint)
     if latin:

@@ -8,6 +8,7 @@ import unicodedata
 _LETTERS = str.maketrans({
     "ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ؤ": "و", "ئ": "ی",   # hamza seats vary with the writer: بطيئة / بطيیه
+    "’": "'", "‘": "'", "ʼ": "'",   # phones type curly apostrophes: "doesn’t work" is "doesn't work"
 })
 # Persian (U+06F0..) and Arabic-Indic (U+0660..) digits become ASCII digits.
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")

@@ -41,6 +41,7 @@ FOLD_CASES = {
     "diacritics dropped": ("مُحَمَّد", "محمد"),
     "tatweel dropped": ("ســــلام", "سلام"),
     "zwnj becomes a space": ("می\u200cخواهم", "می خواهم"),
+    "curly apostrophes become straight": ("Doesn’t work, can‘t log in", "doesn't work, can't log in"),
     "persian and arabic-indic digits": ("۱۲۳ ٤٥٦", "123 456"),
     "elongation shortened": ("sooooo baaaad!!!!", "soo baad!"),
     "case folded": ("ACME Air", "acme air"),
