@@ -107,7 +107,7 @@ def _range(getter: Callable[[Context], float | None], label: str,
             if actual is None:
                 return False, f"{label} unknown"
             held = (low is None or actual >= low) and (high is None or actual <= high)
-            reasons = because(ctx) if because else None
+            reasons = because(ctx) if because and held else None     # only a held condition is shown
             return held, f"{label}={actual:.2f}" + (f" ({', '.join(reasons[:6])})" if reasons else "")
         return check
     return factory
