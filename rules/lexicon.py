@@ -177,7 +177,26 @@ def _clause(tokens: list[str]) -> list[str]:
 
 @lru_cache(maxsize=None)
 def lexicon_for(lang: str) -> Lexicon | None:
+    """The language's lexicon, with its Latin-script companion (`fa-latn.yaml`: Finglish,
+    `ar-latn.yaml`: Arabizi) merged in, since such texts are identified as Persian or Arabic."""
     path = LEXICON_DIR / f"{lang}.yaml"
     if not path.exists():
         return None
-    return Lexicon(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    latin = LEXICON_DIR / f"{lang}-latn.yaml"
+    if latin.exists():
+        data = merge_lexicons(data, yaml.safe_load(latin.read_text(encoding="utf-8")) or {})
+    return Lexicon(data)
+
+
+def merge_lexicons(base: dict, extra: dict) -> dict:
+    """Lists are joined, mappings (weights, cue categories) merged key by key, scalars kept from base."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if key not in merged:
+            merged[key] = value
+        elif isinstance(value, list):
+            merged[key] = list(merged[key] or []) + value
+        elif isinstance(value, dict):
+            merged[key] = merge_lexicons(merged[key] or {}, value)
+    return merged

@@ -188,3 +188,28 @@ def test_arabic_news_stays_quiet():
                                   "نه تنها دیر رسید بلکه خراب بود"])
 def test_a_negator_inside_still_or_not_only_negates_nothing(text):
     assert analyze(text).sentiment.polarity < 0
+
+
+LATIN_SCRIPT_CASES = {
+    "finglish complaint": ("salam, sefaresh man hanooz naresid chera? poshtibani javab nemide", "fa", True),
+    "finglish broken item": ("gooshi kharab bood, kheili bade, pashimoonam", "fa", True),
+    "finglish praise": ("merci kheili khoob bood, rezayat daram", "fa", False),
+    "arabizi complaint": ("ya 3am el order mesh wasel leh, ma7ad rad", "ar", True),
+    "arabizi praise": ("el akl 7elw awi w el service momtaz", "ar", False),
+}
+
+
+@pytest.mark.parametrize("case", LATIN_SCRIPT_CASES, ids=list(LATIN_SCRIPT_CASES))
+def test_finglish_and_arabizi_are_read_by_their_languages_latin_lexicon(case):
+    text, lang, negative = LATIN_SCRIPT_CASES[case]
+    scores = analyze(text)
+    assert scores.lang == lang
+    assert (scores.sentiment.polarity < -0.3) if negative else (scores.sentiment.polarity > 0.3)
+
+
+def test_a_latin_companion_file_is_merged_into_its_lexicon():
+    from rules.lexicon import merge_lexicons
+    merged = merge_lexicons({"negative": {2: ["بد"]}, "negation_window": 2, "intensifiers": ["خیلی"]},
+                            {"negative": {2: ["bad"], 3: ["afttezah"]}, "intensifiers": ["kheili"]})
+    assert merged == {"negative": {2: ["بد", "bad"], 3: ["afttezah"]}, "negation_window": 2,
+                      "intensifiers": ["خیلی", "kheili"]}
