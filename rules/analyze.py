@@ -11,24 +11,19 @@ from rules.sentiment import hits_for, scorer_for
 
 _QUESTION = re.compile(r"[?؟]")
 _ADDRESSED = re.compile(r"(?<![\w@])@\w")
-_OTHER = {"fa": "ar", "ar": "fa"}
-
-
-def _weight(hits) -> float:
-    return 0.0 if hits is None else hits.positive + hits.negative + sum(map(len, hits.cues.values()))
 
 
 def analyze(text: str, lang_hint: str | None = None) -> Scores:
     lang, sure = identify(text, lang_hint)
     folded = fold(text)
     hits = hits_for(folded, lang)
-    if not sure and lang in _OTHER:
-        # Arabic script that names neither language: when its lexicon finds nothing in it, try the
-        # other one (a Persian complaint typed on an Arabic keyboard is still Persian). Only then,
-        # so the larger lexicon does not win texts merely for being larger.
-        other = hits_for(folded, _OTHER[lang])
-        if other is not None and _weight(other) > 0 == _weight(hits):
-            lang, hits = _OTHER[lang], other
+    if not sure and lang == "ar" and hits is not None and not hits.found:
+        # Arabic script that names neither language (identify() then says Arabic, unsure) and in which
+        # the Arabic lexicon finds nothing: try the Persian one, since a Persian complaint typed on an
+        # Arabic keyboard looks like this. Only then, so the larger lexicon never wins by size.
+        persian = hits_for(folded, "fa")
+        if persian is not None and persian.found:
+            lang, hits = "fa", persian
     sentiment = scorer_for(lang).score(text, lang, hits)
     cues = hits.cues if hits else {}
     is_question = bool(_QUESTION.search(text))

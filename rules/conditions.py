@@ -108,7 +108,7 @@ def _range(getter: Callable[[Context], float | None], label: str,
                 return False, f"{label} unknown"
             held = (low is None or actual >= low) and (high is None or actual <= high)
             reasons = because(ctx) if because and held else None     # only a held condition is shown
-            return held, f"{label}={actual:.2f}" + (f" ({', '.join(reasons[:6])})" if reasons else "")
+            return held, f"{label}={actual:.2f}" + (f" ({', '.join(reasons[:8])})" if reasons else "")
         return check
     return factory
 
@@ -136,7 +136,7 @@ def _one_of_many(getter: Callable[[Context], set[str]], label: str):
         def check(ctx):
             present = getter(ctx)
             found = [(w, present[w]) if isinstance(present, dict) else (w, "") for w in wanted if w in present]
-            return bool(found), f"{label}: " + (", ".join(f"{w} ({why})" if why else w for w, why in found) or "none")
+            return bool(found), f"{label}: " + (", ".join(f"{w} ({why!r})" if why else w for w, why in found) or "none")
         return check
     return factory
 
@@ -217,15 +217,23 @@ def _union(patterns: list[re.Pattern] | None) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags)
 
 
+def _quoted(evidence: list[str]) -> list[str]:
+    """Customer words quoted as the terms condition quotes them (the dashboard highlights what is
+    quoted); the scorer's own notes ("VADER lexicon -0.51: ...") stay as they are."""
+    return [e if e.startswith("VADER") else repr(e) for e in evidence]
+
+
 _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
     "all": _combinator_all,
     "any": _combinator_any,
     "not": _combinator_not,
     "terms": _terms,
-    "sentiment": _range(lambda c: c.scores.sentiment.polarity, "sentiment", lambda c: c.scores.sentiment.evidence),
+    "sentiment": _range(lambda c: c.scores.sentiment.polarity, "sentiment",
+                        lambda c: _quoted(c.scores.sentiment.evidence)),
     "subjectivity": _range(lambda c: c.scores.sentiment.subjectivity, "subjectivity"),
     "complaint_score": _range(lambda c: c.scores.complaint, "complaint_score",
-                              lambda c: c.scores.cues + c.scores.sentiment.evidence),
+                              lambda c: [cue.split(":", 1)[0] for cue in c.scores.cues]
+                              + _quoted(c.scores.sentiment.evidence)),
     # The team's own model (rules/learning.py); unknown until it has been trained on enough verdicts.
     "learned": _range(lambda c: c.scores.extra.get("learned"), "learned"),
     "rating": _range(lambda c: c.mention.rating, "rating"),
@@ -234,7 +242,7 @@ _VOCABULARY: dict[str, Callable[[Any, str], Check]] = {
     "source": _one_of(lambda c: c.mention.source, "source"),
     "question": _flag(lambda c: c.scores.is_question, "question"),
     "addressed": _flag(lambda c: c.scores.addressed, "addressed to an account"),
-    "cues": _one_of_many(lambda c: dict(cue.split(":", 1) for cue in reversed(c.scores.cues)), "cues"),
+    "cues": _one_of_many(lambda c: dict(cue.split(":", 1) for cue in c.scores.cues), "cues"),
     "reply": when.reply,
     "engagement": when.engagement,
     "time_of_day": when.time_of_day,

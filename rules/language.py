@@ -65,8 +65,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
 
 def identify(text: str, hint: str | None = None) -> tuple[str, bool]:
     """The language and whether the text itself said so. Unsure means Arabic script with nothing but
-    the yeh and kaf both languages type (a short Persian line on an Arabic keyboard looks like that),
-    or a Latin text only the hint could place."""
+    the yeh and kaf both languages type (a short Persian line on an Arabic keyboard looks like that;
+    it is then called Arabic), or no letters at all."""
     if text.isascii():                       # most English posts: no need to look at every letter
         lower = text.lower()
         return (_latin(lower, hint), True) if any("a" <= c <= "z" for c in lower) else (hint or "und", False)
@@ -93,7 +93,7 @@ def _fa_or_ar(text: str, fa: float, ar: float, hint: str | None) -> tuple[str, b
             ar += 2
     if fa == ar and hint in ("fa", "ar"):
         return hint, True
-    sure = fa > 0 or ar - weak > 0 or any(ch in _ARABIC_LETTERS for ch in text)
+    sure = fa > 0 or ar - weak > 0 or _ARABIC_LETTER_RE.search(text) is not None
     return ("fa" if fa > ar else "ar"), sure
 
 

@@ -29,6 +29,11 @@ class Hits:
     cues: dict[str, list[str]] = field(default_factory=dict)   # category -> matched words
     evidence: list[str] = field(default_factory=list)
 
+    @property
+    def found(self) -> bool:
+        """Whether the lexicon recognised anything at all in the text."""
+        return bool(self.positive or self.negative or self.cues)
+
 
 class _Matcher:
     """One alternation over every entry; a hit is mapped back to its entry (exact form or stem)."""
@@ -193,10 +198,13 @@ def merge_lexicons(base: dict, extra: dict) -> dict:
     """Lists are joined, mappings (weights, cue categories) merged key by key, scalars kept from base."""
     merged = dict(base)
     for key, value in extra.items():
-        if key not in merged:
+        if key not in merged or merged[key] is None:
             merged[key] = value
+        elif type(merged[key]) is not type(value):
+            raise ValueError(f"lexicon key {key!r} is a {type(merged[key]).__name__} in one file and a "
+                             f"{type(value).__name__} in the other")
         elif isinstance(value, list):
-            merged[key] = list(merged[key] or []) + value
+            merged[key] = merged[key] + value
         elif isinstance(value, dict):
-            merged[key] = merge_lexicons(merged[key] or {}, value)
+            merged[key] = merge_lexicons(merged[key], value)
     return merged

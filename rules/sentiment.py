@@ -14,7 +14,7 @@ from textblob.en import sentiment as pattern_sentiment
 
 from monitor.models import Sentiment
 from rules.lexicon import Hits, lexicon_for
-from rules.valence import valence
+from rules.valence import reading
 
 
 def lexicon_polarity(hits: Hits) -> float:
@@ -29,10 +29,11 @@ class TextBlobScorer:
         if hits and (hits.positive or hits.negative):
             polarity = 0.5 * polarity + 0.5 * lexicon_polarity(hits)
             evidence = list(hits.evidence)
-        vader = valence(text)
-        if vader < polarity:
+        vader, words = reading(text)
+        if vader < min(0.0, polarity):
+            # Only a negative reading wins: a text VADER has no word for (0) keeps its own polarity.
             polarity = vader
-            evidence.append(f"VADER lexicon {vader:+.2f}")
+            evidence.append(f"VADER lexicon {vader:+.2f}: " + ", ".join(map(repr, dict.fromkeys(words))))
         return Sentiment(float(polarity), float(subjectivity), evidence)
 
 

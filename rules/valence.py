@@ -34,6 +34,11 @@ def _data() -> tuple[dict[str, float], frozenset[str], dict[str, float]]:
 
 def valence(text: str) -> float:
     """-1 (very negative) .. 1 (very positive); 0 when no rated word occurs."""
+    return reading(text)[0]
+
+
+def reading(text: str) -> tuple[float, list[str]]:
+    """The valence and the rated words that made it, for the explanation."""
     lexicon, negations, boosters = _data()
     tokens = _TOKEN.findall(text.lower().replace("’", "'"))
     try:
@@ -41,15 +46,19 @@ def valence(text: str) -> float:
     except ValueError:
         pivot = None
     total = 0.0
+    words = []
     for i, token in enumerate(tokens):
         value = lexicon.get(token)
         if value is None:
             continue
+        if token == "no" and i + 1 < len(tokens) and tokens[i + 1] in lexicon:
+            continue        # as in VADER: "no problem" negates "problem" and is not itself negative
         if i and (boost := boosters.get(tokens[i - 1])):
             value += boost if value > 0 else -boost
-        if any(t in negations or t.endswith("n't") for t in tokens[max(0, i - NEGATION_WINDOW):i]):
+        if any(t in negations or t == "no" or t.endswith("n't") for t in tokens[max(0, i - NEGATION_WINDOW):i]):
             value *= vader.N_SCALAR
         if pivot is not None:
             value *= 1.5 if i > pivot else 0.5
         total += value
-    return total / math.sqrt(total * total + _ALPHA) if total else 0.0
+        words.append(token)
+    return (total / math.sqrt(total * total + _ALPHA) if total else 0.0), words

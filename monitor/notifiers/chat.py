@@ -181,7 +181,9 @@ def telegram_payload(message: Message, chat_id: str) -> dict:
     """parse_mode HTML: every piece of customer text goes through html.escape, so no tag can break it."""
     m = message.mention
     reason = why(message)
-    text = (f"<b>{html.escape(headline(message))}</b>\n\n{html.escape(cap(m['text'], TELEGRAM_TEXT_CAP))}\n\n"
+    # Telegram counts the whole message against its 4,096: the Why lines come off the text's share.
+    text = (f"<b>{html.escape(headline(message))}</b>\n\n"
+            f"{html.escape(cap(m['text'], TELEGRAM_TEXT_CAP - len(reason)))}\n\n"
             + (f"<i>{html.escape(reason)}</i>\n\n" if reason else "")
             + f"<a href=\"{html.escape(message.link, quote=True)}\">Open alert #{message.alert['id']}</a>")
     return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", "disable_web_page_preview": True}

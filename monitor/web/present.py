@@ -10,7 +10,8 @@ from monitor.clock import parse_iso
 
 QUEUE_TEXT_CAP = 600
 ALERT_TEXT_CAP = 20_000
-_TERMS = re.compile(r"'([^']{1,80})'")
+# Words the explanation quotes, as Python's repr quotes them: 'lost', or "can't" when the word holds '.
+_TERMS = re.compile(r"'([^']{1,80})'|\"([^\"]{1,80})\"")
 
 
 def safe_url(url: str | None) -> str | None:
@@ -27,7 +28,7 @@ def safe_url(url: str | None) -> str | None:
 def matched_words(explanation: list[dict]) -> list[str]:
     words = []
     for step in explanation or []:
-        words += _TERMS.findall(str(step.get("held", "")))
+        words += [single or double for single, double in _TERMS.findall(str(step.get("held", "")))]
     return list(dict.fromkeys(w for w in words if w.strip()))
 
 

@@ -42,3 +42,11 @@ def test_why_is_one_capped_line_per_rule():
     line = why(explained("a\nb " + "x" * 5000))
     assert "\n" not in line and len(line) <= WHY_CAP
     assert why(message()) == "", "an alert stored without an explanation says nothing"
+
+
+def test_a_long_post_with_its_why_lines_still_fits_one_telegram_message():
+    m = message("x" * 10_000)
+    m.alert["explanation"] = [{"rule": f"rule-{i}", "held": "y" * 1000} for i in range(3)]
+    text = telegram_payload(m, "1")["text"]
+    visible = text.replace("<b>", "").replace("</b>", "").replace("<i>", "").replace("</i>", "")
+    assert len(visible) <= 4096 and "Why: rule-2" in text

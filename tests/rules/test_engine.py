@@ -86,12 +86,12 @@ def test_the_explanation_names_the_words_behind_each_score():
                                                 {"complaint_score": {"min": 0.3}}, {"sentiment": {"max": 0}}]},
                   "then": {"complaint": True}})
     [step] = verdict(rs, "stuck at the gate for hours and my bag is lost").explanation
-    assert "cues: non_delivery (lost), delay (hours)" in step["held"]
-    assert "complaint_score=" in step["held"] and "delay:hours" in step["held"]
-    assert "sentiment=" in step["held"] and "stuck" in step["held"]
+    assert "cues: non_delivery ('lost'), delay ('hours')" in step["held"]
+    assert "complaint_score=1.00 (delay, non_delivery, 'stuck'" in step["held"]
+    assert "sentiment=" in step["held"] and "VADER lexicon" in step["held"]
     persian = ruleset({"name": "fa", "when": {"sentiment": {"max": -0.2}}, "then": {"complaint": True}})
     [step] = verdict(persian, "کیفیتش خیلی بده").explanation
-    assert "بده" in step["held"]
+    assert "'بده'" in step["held"]
 
 
 def test_suppress_wins_over_complaint():

@@ -58,6 +58,7 @@ def test_normalisation_for_matching(case):
 def test_arabic_script_that_names_neither_language_is_unsure():
     from rules.language import identify
     assert identify("كيفيتش افتضاحه") == ("ar", False)     # only the yeh and kaf both languages type
+    assert identify("زفت") == ("ar", False)
     assert identify("الخدمه سيئه") == ("ar", True)          # the article says Arabic
     assert identify("خراب شد") == ("fa", True)              # a Persian word says Persian
 
@@ -66,4 +67,5 @@ def test_an_unsure_text_is_read_with_the_lexicon_that_understands_it():
     from rules.analyze import analyze
     persian = analyze("كيفيتش افتضاحه")        # Persian on an Arabic keyboard: "its quality is awful"
     assert persian.lang == "fa" and persian.sentiment.polarity < 0
-    assert analyze("سيء").lang == "ar"
+    arabic = analyze("زفت")                    # as unsure, but the Arabic lexicon knows it: stays Arabic
+    assert arabic.lang == "ar" and arabic.sentiment.polarity < 0

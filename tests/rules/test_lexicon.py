@@ -184,7 +184,7 @@ def test_arabic_news_stays_quiet():
         assert analyze(text, "ar").complaint < 0.35, text
 
 
-@pytest.mark.parametrize("text", ["لا يزال الاكل سيء", "ما زال التطبيق بطيء", "nothing but problems with this app",
+@pytest.mark.parametrize("text", ["لا يزال سيء", "ما زال بطيء", "nothing but problems with this app",
                                   "نه تنها دیر رسید بلکه خراب بود"])
 def test_a_negator_inside_still_or_not_only_negates_nothing(text):
     assert analyze(text).sentiment.polarity < 0
