@@ -8,15 +8,20 @@ Customer text is untrusted: each notifier escapes it for its own format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from monitor.notifiers.words import say, time_left
 
 TEXT_CAP = 1000   # characters of customer text carried in a notification
 
 
 class NotifierOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # The monitor's own words in this notifier's messages (monitor/notifiers/words.py); customer
+    # text is never translated.
+    language: Literal["en", "fa", "ar"] = "en"
 
 
 def retryable(status: int) -> bool:
@@ -44,6 +49,7 @@ class Message:
     mention: dict[str, Any]    # mention_public() shape
     link: str                  # the alert on the dashboard
     time_left: float           # seconds until due (negative once breached)
+    lang: str = "en"           # the notifier's language for the monitor's own words
 
 
 @dataclass
@@ -57,6 +63,7 @@ class Notice:
     terms: list[str] = field(default_factory=list)       # customer words (a storm's top terms)
     examples: list[dict[str, Any]] = field(default_factory=list)   # {source, author, text, url}: customer text
     link: str = ""
+    lang: str = "en"
 
 
 class Notifier:
@@ -90,7 +97,7 @@ def why(message: Message) -> str:
     lines = []
     for step in message.alert.get("explanation") or []:
         held = " ".join(str(step.get("held", "")).split())
-        lines.append(cap(f"Why: {step.get('rule', '?')}: {held}", WHY_CAP))
+        lines.append(cap(f"{say('Why', message.lang)}: {step.get('rule', '?')}: {held}", WHY_CAP))
     return "\n".join(lines[:3])
 
 
@@ -98,16 +105,14 @@ def notice_body(notice: Notice, text_cap: int = 280) -> list[str]:
     """A notice's body as plain lines (unescaped: each notifier escapes them for its format)."""
     body = list(notice.lines)
     if notice.terms:
-        body.append("Top terms: " + ", ".join(notice.terms))
+        body.append(f"{say('Top terms', notice.lang)}: " + ", ".join(notice.terms))
     for ex in notice.examples:
-        who = ex.get("author") or "someone"
+        who = ex.get("author") or say("someone", notice.lang)
         # One line per example: a line break in a post must not pose as a line of the monitor's own.
         text = " ".join(str(ex.get("text", "")).split())
         body.append(f"- @{who} on {ex.get('source', '?')}: {cap(text, text_cap)}")
     return body
 
 
-def describe_time_left(seconds: float) -> str:
-    minutes = int(abs(seconds) // 60)
-    span = f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
-    return f"{span} left" if seconds >= 0 else f"overdue by {span}"
+def describe_time_left(seconds: float, lang: str = "en") -> str:
+    return time_left(seconds, lang)

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr
 from connectors.http import retry_after_seconds
 from monitor.notifiers.base import (DeliveryError, Message, Notice, Notifier, NotifierOptions, cap,
                                     describe_time_left, notice_body, retryable, why)
+from monitor.notifiers.words import say
 
 SLACK_TEXT_CAP = 2900     # a section block holds 3,000 characters
 TELEGRAM_TEXT_CAP = 3500  # a message holds 4,096 after entities are parsed
@@ -26,8 +27,14 @@ def slack_escape(text: str) -> str:
 def headline(message: Message) -> str:
     a, m = message.alert, message.mention
     who = cap(m["author"]["handle"] or m["author"]["name"] or "someone", AUTHOR_CAP)
-    return (f"{message.event.upper()} · {a['priority']} · {m['source']} · @{who} · "
-            f"{describe_time_left(message.time_left)}")
+    lang = message.lang
+    event = message.event.upper() if lang == "en" else say(message.event, lang)
+    return (f"{event} · {say(a['priority'], lang)} · {m['source']} · @{who} · "
+            f"{describe_time_left(message.time_left, lang)}")
+
+
+def open_alert(message: Message) -> str:
+    return f"{say('Open alert', message.lang)} #{message.alert['id']}"
 
 
 async def post_json(session: aiohttp.ClientSession, url: str, payload: dict, timeout: float,
@@ -94,7 +101,7 @@ def slack_payload(message: Message) -> dict:
             {"type": "section", "text": {"type": "plain_text", "text": cap(m["text"], SLACK_TEXT_CAP), "emoji": True}},
             *([{"type": "context", "elements": [{"type": "plain_text", "text": reason, "emoji": True}]}]
               if (reason := why(message)) else []),
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Open alert #{message.alert['id']}>"}]},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|{slack_escape(open_alert(message))}>"}]},
         ],
         "unfurl_links": False, "unfurl_media": False,
     }
@@ -108,7 +115,7 @@ def slack_notice_payload(notice: Notice) -> dict:
     body = "\n".join(notice_body(notice))
     if body:
         blocks.append({"type": "section", "text": {"type": "plain_text", "text": cap(body, SLACK_TEXT_CAP), "emoji": True}})
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Open the monitor>"}]})
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|{slack_escape(say('Open the monitor', notice.lang))}>"}]})
     return {"text": title, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 
 
@@ -126,7 +133,7 @@ def teams_payload(message: Message) -> dict:
                      {"type": "TextBlock", "text": text, "wrap": True},
                      *([{"type": "TextBlock", "text": teams_escape(reason), "wrap": True, "isSubtle": True}]
                        if (reason := why(message)) else [])],
-            "actions": [{"type": "Action.OpenUrl", "title": f"Open alert #{message.alert['id']}", "url": message.link}]}
+            "actions": [{"type": "Action.OpenUrl", "title": open_alert(message), "url": message.link}]}
     return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                                 "content": card}]}
 
@@ -135,7 +142,7 @@ def teams_notice_payload(notice: Notice) -> dict:
     blocks = [{"type": "TextBlock", "text": teams_escape(notice.title), "weight": "Bolder", "wrap": True}]
     blocks += [{"type": "TextBlock", "text": teams_escape(line), "wrap": True} for line in notice_body(notice)]
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.4",
-            "body": blocks, "actions": [{"type": "Action.OpenUrl", "title": "Open the monitor", "url": notice.link}]}
+            "body": blocks, "actions": [{"type": "Action.OpenUrl", "title": say("Open the monitor", notice.lang), "url": notice.link}]}
     return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                                 "content": card}]}
 
@@ -185,12 +192,12 @@ def telegram_payload(message: Message, chat_id: str) -> dict:
     text = (f"<b>{html.escape(headline(message))}</b>\n\n"
             f"{html.escape(cap(m['text'], TELEGRAM_TEXT_CAP - len(reason)))}\n\n"
             + (f"<i>{html.escape(reason)}</i>\n\n" if reason else "")
-            + f"<a href=\"{html.escape(message.link, quote=True)}\">Open alert #{message.alert['id']}</a>")
+            + f"<a href=\"{html.escape(message.link, quote=True)}\">{html.escape(open_alert(message))}</a>")
     return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", "disable_web_page_preview": True}
 
 
 def telegram_notice_payload(notice: Notice, chat_id: str) -> dict:
     body = html.escape(cap("\n".join(notice_body(notice)), TELEGRAM_TEXT_CAP))
     text = (f"<b>{html.escape(notice.title)}</b>\n\n{body}\n\n"
-            f"<a href=\"{html.escape(notice.link, quote=True)}\">Open the monitor</a>")
+            f"<a href=\"{html.escape(notice.link, quote=True)}\">{html.escape(say('Open the monitor', notice.lang))}</a>")
     return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", "disable_web_page_preview": True}

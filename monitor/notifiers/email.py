@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr
 
 from monitor.notifiers.base import DeliveryError, Message, Notice, Notifier, NotifierOptions, cap, notice_body, why
 from monitor.notifiers.chat import headline
+from monitor.notifiers.words import say
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -65,10 +66,10 @@ def build_email(message: Message, sender: str, to: list[str]) -> EmailMessage:
     email["From"] = sender
     email["To"] = ", ".join(to)
     title = mailable(headline(message))
-    email["Subject"] = subject_line(f"[complaint #{message.alert['id']}] {title}")
+    email["Subject"] = subject_line(f"[{say('complaint', message.lang)} #{message.alert['id']}] {title}")
     email["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@complaint-monitor>"
     reason = f"{mailable(why(message))}\n\n" if message.alert.get("explanation") else ""
-    email.set_content(f"{title}\n\n{mailable(cap(m['text']))}\n\n{reason}Open the alert: {message.link}\n")
+    email.set_content(f"{title}\n\n{mailable(cap(m['text']))}\n\n{reason}{say('Open the alert', message.lang)}: {message.link}\n")
     return email
 
 
@@ -78,5 +79,5 @@ def build_notice_email(notice: Notice, sender: str, to: list[str]) -> EmailMessa
     email["To"] = ", ".join(to)
     email["Subject"] = subject_line(f"[complaint monitor] {notice.title}")
     email["Message-ID"] = f"<{notice.idempotency_key.replace(':', '.')}@complaint-monitor>"
-    email.set_content("\n".join([notice.title, "", *notice_body(notice), "", f"Open the monitor: {notice.link}"]) + "\n")
+    email.set_content("\n".join([notice.title, "", *notice_body(notice), "", f"{say('Open the monitor', notice.lang)}: {notice.link}"]) + "\n")
     return email

@@ -94,11 +94,16 @@ class OutboxSender:
         event = self.store.rows("SELECT kind FROM events WHERE id = ?", (row["event_id"],))[0]
         due = parse_iso(alert["due_at"])
         return Message(row["idempotency_key"], event["kind"], alert_public(alert), mention_public(mention),
-                       f"{self.link_base}/alerts/{alert['id']}", (due - self.clock.now()).total_seconds())
+                       f"{self.link_base}/alerts/{alert['id']}", (due - self.clock.now()).total_seconds(),
+                       self._lang)
 
     def _notice(self, row) -> Notice:
         return render_notice(notice(self.store, row["notice_id"]), row["notice_phase"], row["idempotency_key"],
-                             self.link_base)
+                             self.link_base, self._lang)
+
+    @property
+    def _lang(self) -> str:
+        return getattr(self.notifier.options, "language", "en")
 
     def _failed(self, row, exc: DeliveryError) -> None:
         now = self.clock.now()

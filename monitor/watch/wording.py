@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from monitor.clock import parse_iso
 from monitor.notifiers.base import Notice
+from monitor.watch.wording_local import render_local
 
 
-def render_notice(row: dict, phase: str, key: str, link_base: str) -> Notice:
+def render_notice(row: dict, phase: str, key: str, link_base: str, lang: str = "en") -> Notice:
     body, closing = row["body"], row["closing"]
     if row["kind"] == "storm":
         title, lines, terms, examples = _storm(body, closing, phase)
@@ -14,7 +15,9 @@ def render_notice(row: dict, phase: str, key: str, link_base: str) -> Notice:
     else:
         title, lines = _source(body, row, phase)
         terms, examples, link = [], [], f"{link_base}/sources"
-    return Notice(key, row["kind"], phase, row["priority"], title, lines, terms, examples, link)
+    if lang != "en":
+        title, lines = render_local(row, phase, lang)
+    return Notice(key, row["kind"], phase, row["priority"], title, lines, terms, examples, link, lang)
 
 
 def _storm(body: dict, closing: dict, phase: str):
