@@ -110,7 +110,7 @@ def notice_body(notice: Notice, text_cap: int = 280) -> list[str]:
         who = ex.get("author") or say("someone", notice.lang)
         # One line per example: a line break in a post must not pose as a line of the monitor's own.
         text = " ".join(str(ex.get("text", "")).split())
-        body.append(f"- @{who} on {ex.get('source', '?')}: {cap(text, text_cap)}")
+        body.append(f"- @{who} {say('on', notice.lang)} {ex.get('source', '?')}: {cap(text, text_cap)}")
     return body
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from monitor.clock import FakeClock
+from monitor.notifiers.base import notice_body
 from monitor.notifiers.chat import (ChatWebhookOptions, TelegramNotifier, TelegramNotifyOptions, slack_payload,
                                     teams_payload, telegram_payload)
 from monitor.notifiers.email import build_email
@@ -57,6 +58,9 @@ def test_notices_speak_the_language_and_keep_customer_words(phase, lang):
     assert notice.lang == lang and ("شکایت" in notice.title if lang == "fa" else "شكاوى" in notice.title)
     if phase == "opened":
         assert notice.terms == ["<b>refund</b>"]
+        notice.examples = [{"author": "sara", "source": "telegram", "text": "هنوز نرسیده"}]
+        line = notice_body(notice)[-1]
+        assert line == ("- @sara در telegram: هنوز نرسیده" if lang == "fa" else "- @sara على telegram: هنوز نرسیده")
     failing = {"kind": "source-silent", "priority": "high", "opened_at": "2026-03-01T12:00:00Z",
                "closed_at": "2026-03-01T13:00:00Z", "closing": {},
                "body": {"source": "feed", "since": "2026-03-01T11:30:00Z", "reason": "failing", "last_error": "<x>"}}
