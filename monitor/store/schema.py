@@ -16,6 +16,10 @@ FTS_DIGITS_4: dict[str, str] = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨�
 # tokenizer splits on ZWNJ, so the two never met; dropping it makes them one word in index and query.
 FTS_DIGITS: dict[str, str] = {**FTS_DIGITS_4, "\u200c": ""}
 FTS_FOLD: dict[str, str] = {**FTS_LETTERS, **FTS_DIGITS}
+# Migration 7: the same verb typed with a space (می خواهم, نمی تونم) is joined to its prefix, as the
+# ZWNJ and no-space spellings already are. Only a prefix that stands as its own word is joined (the
+# text is read with a space in front, so the end of تمامی is never glued to the next word).
+FTS_JOINED_PREFIXES = ("نمی", "می")
 FTS_COLUMNS = ("text", "author_handle", "author_name")
 
 
@@ -26,13 +30,21 @@ def _replaced(column: str, table: dict[str, str]) -> str:
     return expr
 
 
-def _search_index(digits_map: dict[str, str] = FTS_DIGITS) -> str:
+def _joined(column: str) -> str:
+    expr = f"' ' || {column}"
+    for prefix in FTS_JOINED_PREFIXES:
+        expr = f"replace({expr}, ' {prefix} ', ' {prefix}')"
+    return f"substr({expr}, 2)"
+
+
+def _search_index(digits_map: dict[str, str], join_prefixes: bool = False) -> str:
     names = ", ".join(FTS_COLUMNS)
     raw = ", ".join(f"{c} AS raw_{c}" for c in FTS_COLUMNS)
     letters = ", ".join(f"{_replaced(c, FTS_LETTERS)} AS {c}" for c in FTS_COLUMNS)
     # Plain ASCII (most English posts and handles) has nothing to fold: the replace() calls are skipped.
-    digits = ", ".join(f"CASE WHEN raw_{c} GLOB '*[^ -~]*' THEN {_replaced(c, digits_map)} ELSE raw_{c} END AS {c}"
-                       for c in FTS_COLUMNS)
+    digits = ", ".join(f"CASE WHEN raw_{c} GLOB '*[^ -~]*' THEN "
+                       f"{_joined(_replaced(c, digits_map)) if join_prefixes else _replaced(c, digits_map)} "
+                       f"ELSE raw_{c} END AS {c}" for c in FTS_COLUMNS)
     insert = f"INSERT INTO mentions_fts (rowid, {names}) SELECT id, {names} FROM mentions_folded WHERE id = new.id;"
     # External content: a 'delete' must repeat the indexed values, read before the row changes.
     delete = (f"INSERT INTO mentions_fts (mentions_fts, rowid, {names}) "
@@ -250,5 +262,15 @@ MIGRATIONS: list[str] = [
     DROP TABLE mentions_fts;
     DROP VIEW mentions_folded;
     DROP VIEW mentions_folded_letters;
-    """ + _search_index(),
+    """ + _search_index(FTS_DIGITS),
+    # 7: the search index rebuilt with می / نمی joined to the verb typed after a space
+    """
+    DROP TRIGGER mentions_fts_insert;
+    DROP TRIGGER mentions_fts_delete;
+    DROP TRIGGER mentions_fts_unindex;
+    DROP TRIGGER mentions_fts_reindex;
+    DROP TABLE mentions_fts;
+    DROP VIEW mentions_folded;
+    DROP VIEW mentions_folded_letters;
+    """ + _search_index(FTS_DIGITS, join_prefixes=True),
 ]

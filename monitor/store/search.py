@@ -14,7 +14,7 @@ from typing import Any
 
 from monitor.clock import iso
 from monitor.store.rows import mention_public
-from monitor.store.schema import FTS_FOLD
+from monitor.store.schema import FTS_FOLD, FTS_JOINED_PREFIXES
 from monitor.store.store import Store, StoreError
 
 MAX_TERMS = 16
@@ -22,6 +22,8 @@ MAX_QUERY = 400
 VERDICTS = ("complaint", "not", "unprocessed")
 _FOLD = str.maketrans(FTS_FOLD)
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
+# As the index does (migration 7): a standalone می / نمی joins the word typed after it.
+_PREFIX = re.compile(r"(?:(?<=[\s\"])|^)(" + "|".join(FTS_JOINED_PREFIXES) + r") (?=\S)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _LANG = "COALESCE(NULLIF(json_extract(m.verdict, '$.lang'), ''), m.lang)"
 
@@ -48,6 +50,7 @@ def fts_query(text: str) -> str | None:
     """The user's words as an FTS5 query: each quoted (a trailing * keeps prefix search), all required."""
     terms = []
     text = _CONTROL.sub(" ", text[:MAX_QUERY])   # a NUL would end FTS5's string early
+    text = _PREFIX.sub(r"\1", text.translate(_FOLD))
     for match in _TERM.finditer(text):
         phrase, word = match.group(1), match.group(2)
         term = (phrase or word).translate(_FOLD)

@@ -184,6 +184,39 @@ def test_migration_6_reindexes_what_5_stored_without_zwnj_folding(tmp_path):
     assert conn.execute("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"نمیتونم\"'").fetchall() == []
     conn.close()
     store = Store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 6
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
     assert ids(search(store, MentionQuery(q="نمیتونم"))) == [1]
+    assert ids(search(store, MentionQuery(q="حسابم"))) == [1], "the rest of the index is rebuilt too"
+
+
+def test_a_persian_verb_typed_with_a_space_finds_every_spelling(tmp_path):
+    store = Store(tmp_path / "s.db")
+    store.ensure_source("telegram", "telegram_bot")
+    store.save_poll("telegram", [
+        Mention(source="telegram", native_id="1", text="می\u200cخواهم پولم را پس بدهید", published_at=T0),
+        Mention(source="telegram", native_id="2", text="میخواهم سفارش را لغو کنم", published_at=T0),
+        Mention(source="telegram", native_id="3", text="می خواهم با پشتیبانی حرف بزنم", published_at=T0),
+        Mention(source="telegram", native_id="4", text="تمامی خواهم‌ها", published_at=T0)], None, {}, T0, T0)
+    for query in ("میخواهم", "می خواهم", "می\u200cخواهم", '"می خواهم با"'):
+        expected = [3] if "با" in query else [1, 2, 3]
+        assert sorted(ids(search(store, MentionQuery(q=query)))) == expected, query
+    assert ids(search(store, MentionQuery(q="تمامی"))) == [4], "a word ending in می is not glued to the next"
+
+
+def test_migration_7_joins_what_6_indexed_apart(tmp_path):
+    path = tmp_path / "v6.db"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:6], start=1):
+        for statement in split_statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at) "
+                 "VALUES ('tg', '1', 'نمی تونم وارد حسابم بشم', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    conn.commit()
+    assert conn.execute("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"نمیتونم\"'").fetchall() == []
+    conn.close()
+    store = Store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
+    assert ids(search(store, MentionQuery(q="نمیتونم"))) == [1]
+    assert ids(search(store, MentionQuery(q="نمی تونم"))) == [1]
     assert ids(search(store, MentionQuery(q="حسابم"))) == [1], "the rest of the index is rebuilt too"
