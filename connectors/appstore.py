@@ -22,7 +22,7 @@ from pydantic import Field
 from connectors.base import Connector, ConnectorOptions
 from connectors.errors import BadResponse, SourceError
 from connectors.http import Response, request
-from connectors.text import html_to_text
+from connectors.text import entity_text, html_to_text
 from monitor.clock import parse_iso
 from monitor.models import RAW_CAP, Author, Batch, Mention
 
@@ -95,7 +95,7 @@ class AppStoreConnector(Connector):
     def _mention(self, entry: dict, cc: str, dates: dict[str, datetime]) -> Mention:
         rid = _label(entry.get("id"))
         now = self.clock.now()
-        title, body = html_to_text(_label(entry.get("title"))), html_to_text(_label(entry.get("content")))
+        title, body = entity_text(_label(entry.get("title"))), _content(entry.get("content"))
         author = entry.get("author") or {}
         return Mention(
             source=self.name, native_id=rid, kind=self.kind,
@@ -128,6 +128,13 @@ def _entries(feed: dict) -> list[dict]:
     if isinstance(entries, dict):
         entries = [entries]
     return [e for e in entries if isinstance(e, dict) and "im:rating" in e and _label(e.get("id"))]
+
+
+def _content(value) -> str:
+    """A review's body: plain text as the customer typed it (entities decoded), unless the feed says
+    it is HTML."""
+    kind = (value.get("attributes") or {}).get("type") if isinstance(value, dict) else None
+    return html_to_text(_label(value)) if kind == "html" else entity_text(_label(value))
 
 
 def _label(value) -> str:

@@ -50,3 +50,9 @@ def html_to_text(markup: str | None) -> str:
     text = text.replace("\x00", "")
     text = _SPACES.sub(" ", text)
     return _NEWLINES.sub("\n", text).strip()
+
+
+def entity_text(value) -> str:
+    """Plain text that may carry HTML entities (App Store labels, Trustpilot's API): entities decoded,
+    nothing else touched, so a customer's "<3" or "a < b > c" is kept as typed."""
+    return html.unescape(value).strip() if isinstance(value, str) else ""

@@ -17,7 +17,7 @@ from connectors.base import Connector, ConnectorOptions
 from connectors.errors import AuthError, BadResponse
 from connectors.http import request
 from connectors.jsonbody import parse_json
-from connectors.text import html_to_text
+from connectors.text import entity_text
 from monitor.clock import parse_iso
 from monitor.models import RAW_CAP, Author, Batch, Mention
 
@@ -95,7 +95,8 @@ class TrustpilotConnector(Connector):
     def _mention(self, review) -> Mention | None:
         if not isinstance(review, dict) or not review.get("id"):
             return None
-        title, text = html_to_text(review.get("title")), html_to_text(review.get("text"))
+        # The API's title and text are plain text as the customer typed them (a "<3" is not a tag).
+        title, text = entity_text(review.get("title")), entity_text(review.get("text"))
         consumer = review.get("consumer") or {}
         stars = review.get("stars")
         try:

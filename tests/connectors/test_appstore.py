@@ -156,3 +156,13 @@ async def test_faults(serve, session, handler, error, message):
     server = await serve(Itunes({}).app(handler))
     with pytest.raises(error, match=message):
         await connector(server.url).fetch(session, None)
+
+
+async def test_plain_text_keeps_what_looks_like_markup_and_html_content_is_stripped(serve, session):
+    typed = review(7, 1, "crash &lt;again&gt;", "I <3 it but a < b > c")
+    html_body = review(8, 1, "html", "")
+    html_body["content"] = {"label": "<p>it <b>crashes</b> &amp; freezes</p>", "attributes": {"type": "html"}}
+    server = await serve(Itunes({"us": [typed, html_body]}).app())
+    by_id = {m.native_id: m.text for m in (await connector(server.url, countries=["us"]).fetch(session, None)).mentions}
+    assert by_id["7"] == "crash <again>\nI <3 it but a < b > c"
+    assert by_id["8"] == "html\nit crashes & freezes"

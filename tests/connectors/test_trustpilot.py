@@ -115,3 +115,10 @@ async def test_faults(serve, session, handler, error, message):
     server = await serve(Api().app(handler))
     with pytest.raises(error, match=message):
         await connector(server.url).fetch(session, None)
+
+
+async def test_what_a_customer_types_that_looks_like_markup_is_kept(serve, session):
+    api = Api([review("5f3", 1, "Broken <again>", "I <3 the idea but it charges twice & a < b > c")])
+    server = await serve(api.app())
+    [m] = (await connector(server.url).fetch(session, None)).mentions
+    assert m.text == "Broken <again>\nI <3 the idea but it charges twice & a < b > c"

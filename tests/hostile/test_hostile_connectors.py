@@ -248,10 +248,12 @@ WIRES: dict[str, Wire] = {
     # The endpoint stores what it parsed: what the team sees already had its lone surrogate replaced.
     "webhook": Wire(fetch_webhook, lambda i: f"case-{i}", arrives=storable),
     "bluesky": Wire(fetch_bluesky, lambda i: f"at://did:plc:niay7ajcptgklwrhknvnhk44/app.bsky.feed.post/3lhjnkjle5s{i + 1:03d}"),
-    "appstore": Wire(fetch_appstore, lambda i: str(i + 1), markup=True),   # the connector decodes entities in labels
+    # content type="text" and Trustpilot's API text: plain text as typed (entities decoded, ends trimmed);
+    # a "<3" or "<b>" a customer types is kept as text, never parsed as a tag.
+    "appstore": Wire(fetch_appstore, lambda i: str(i + 1), arrives=lambda t: html.unescape(t).strip()),
     # reviews.list writes "title\tbody": the tab separates, and the connector trims the ends.
     "googleplay": Wire(fetch_googleplay, lambda i: f"gp:{i}", arrives=lambda t: t.replace("\t", "\n").strip()),
-    "trustpilot": Wire(fetch_trustpilot, lambda i: f"r{i}", markup=True),
+    "trustpilot": Wire(fetch_trustpilot, lambda i: f"r{i}", arrives=lambda t: html.unescape(t).strip()),
     "youtube": Wire(fetch_youtube, lambda i: f"c{i}"),                                # textOriginal: as typed
     "bluesky_jetstream": Wire(fetch_bluesky_jetstream,
                               lambda i: f"at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/3l3qo2vutsw{i + 1:02d}"),
