@@ -39,17 +39,22 @@ def html_to_text(markup: str | None) -> str:
     if not markup:
         return ""
     if "<" not in markup and "&" not in markup:
-        return markup.strip()
+        text = markup            # no markup to parse; the whitespace is tidied all the same
+    else:
+        text = _parsed(markup)
+    text = text.replace("\x00", "")
+    text = _SPACES.sub(" ", text)
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def _parsed(markup: str) -> str:
     stripper = _Stripper()
     try:
         stripper.feed(markup)
         stripper.close()
-        text = "".join(stripper.parts)
+        return "".join(stripper.parts)
     except Exception:  # HTMLParser is lenient; if it still fails, fall back to entity decoding
-        text = html.unescape(re.sub(r"<[^>]*>", " ", markup))
-    text = text.replace("\x00", "")
-    text = _SPACES.sub(" ", text)
-    return _NEWLINES.sub("\n", text).strip()
+        return html.unescape(re.sub(r"<[^>]*>", " ", markup))
 
 
 def entity_text(value) -> str:
