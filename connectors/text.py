@@ -9,6 +9,7 @@ _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"}
 _SKIP = {"script", "style", "template"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _NEWLINES = re.compile(r"\n\s*\n+")
+_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
 
 
 class _Stripper(HTMLParser):
@@ -43,7 +44,7 @@ def html_to_text(markup: str | None) -> str:
     else:
         text = _parsed(markup)
     text = text.replace("\x00", "")
-    text = _SPACES.sub(" ", text)
+    text = _SPACE_AROUND_NEWLINE.sub("\n", _SPACES.sub(" ", text))
     return _NEWLINES.sub("\n", text).strip()
 
 
