@@ -110,20 +110,14 @@ class Lexicon:
         proclitics = data.get("proclitics") or []
         self.polar = _Matcher(polar, proclitics)
         self.cues = _Matcher(cues, proclitics)
-        contrast = sorted({fold(str(w)) for w in data.get("contrast") or []}, key=len, reverse=True)
-        self.contrast = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in contrast) + r")(?!\w)") \
-            if contrast else None
+        self.contrast = _any_of({fold(str(w)) for w in data.get("contrast") or []})
         self.window = int(data.get("negation_window", NEGATION_WINDOW))
         self.negators_before = {fold(str(w)) for w in data.get("negators_before") or []}
         self.negators_after = {fold(str(w)) for w in data.get("negators_after") or []}
         self.intensifiers = {fold(str(w)) for w in data.get("intensifiers") or []}
         # Phrases that hold a negator but negate nothing: "still" (لا يزال، ما زال), "not only" (نه تنها).
-        exceptions = sorted({" ".join(fold(str(w)).split()) for w in data.get("not_negation") or []}, key=len, reverse=True)
-        self.not_negation = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in exceptions) + r")(?!\w)") \
-            if exceptions else None
-        modifiers = self.negators_before | self.intensifiers
-        self.modifiers = re.compile(r"(?<!\w)(?:" + "|".join(
-            re.escape(w) for w in sorted(modifiers, key=len, reverse=True)) + r")(?!\w)") if modifiers else None
+        self.not_negation = _any_of({" ".join(fold(str(w)).split()) for w in data.get("not_negation") or []})
+        self.modifiers = _any_of(self.negators_before | self.intensifiers)
         self.size = len(polar) + len(cues)
 
     def scan(self, folded: str) -> Hits:
@@ -166,6 +160,14 @@ class Lexicon:
             for m in self.contrast.finditer(folded):
                 last = m.start()
         return last
+
+
+def _any_of(words: set[str]) -> re.Pattern | None:
+    """One pattern for whole words or phrases, longest first; None when there are none."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
 
 
 def _tokens(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from monitor.notifiers.words import say, time_left
+from monitor.notifiers.words import say
 
 TEXT_CAP = 1000   # characters of customer text carried in a notification
 
@@ -112,7 +112,3 @@ def notice_body(notice: Notice, text_cap: int = 280) -> list[str]:
         text = " ".join(str(ex.get("text", "")).split())
         body.append(f"- @{who} {say('on', notice.lang)} {ex.get('source', '?')}: {cap(text, text_cap)}")
     return body
-
-
-def describe_time_left(seconds: float, lang: str = "en") -> str:
-    return time_left(seconds, lang)

@@ -11,8 +11,8 @@ from pydantic import Field, SecretStr
 
 from connectors.http import retry_after_seconds
 from monitor.notifiers.base import (DeliveryError, Message, Notice, Notifier, NotifierOptions, cap,
-                                    describe_time_left, notice_body, retryable, why)
-from monitor.notifiers.words import say
+                                    notice_body, retryable, why)
+from monitor.notifiers.words import say, time_left
 
 SLACK_TEXT_CAP = 2900     # a section block holds 3,000 characters
 TELEGRAM_TEXT_CAP = 3500  # a message holds 4,096 after entities are parsed
@@ -30,7 +30,7 @@ def headline(message: Message) -> str:
     lang = message.lang
     event = message.event.upper() if lang == "en" else say(message.event, lang)
     return (f"{event} · {say(a['priority'], lang)} · {m['source']} · @{who} · "
-            f"{describe_time_left(message.time_left, lang)}")
+            f"{time_left(message.time_left, lang)}")
 
 
 def open_alert(message: Message) -> str:

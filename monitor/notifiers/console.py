@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 
 from monitor.logsafe import safe
-from monitor.notifiers.base import Message, Notice, Notifier, cap, describe_time_left, notice_body
+from monitor.notifiers.base import Message, Notice, Notifier, cap, notice_body
+from monitor.notifiers.words import time_left
 
 log = logging.getLogger("monitor.alerts")
 
@@ -17,7 +18,7 @@ class ConsoleNotifier(Notifier):
         log.warning("alert.%s id=%s priority=%s team=%s source=%s author=%s due=%s (%s) rules=%s text=%s link=%s",
                     message.event, a["id"], a["priority"], a["team"], m["source"],
                     safe(m["author"]["handle"] or m["author"]["name"]), a["due_at"],
-                    describe_time_left(message.time_left), ",".join(a["rules"]),
+                    time_left(message.time_left), ",".join(a["rules"]),
                     safe(cap(m["text"], 200)), message.link)
 
     async def send_notice(self, session, notice: Notice) -> None:

@@ -63,6 +63,17 @@ def _search_index(digits_map: dict[str, str], join_prefixes: bool = False) -> st
     """
 
 
+# Migrations 6 and 7 each drop the search index whole and build it again with a new fold.
+_DROP_SEARCH_INDEX = """
+    DROP TRIGGER mentions_fts_insert;
+    DROP TRIGGER mentions_fts_delete;
+    DROP TRIGGER mentions_fts_unindex;
+    DROP TRIGGER mentions_fts_reindex;
+    DROP TABLE mentions_fts;
+    DROP VIEW mentions_folded;
+    DROP VIEW mentions_folded_letters;
+    """
+
 MIGRATIONS: list[str] = [
     # 1: the foundation
     """
@@ -254,23 +265,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX deliveries_pending ON deliveries (notifier, state, due_at);
     """,
     # 6: the search index rebuilt with ZWNJ folded away (see FTS_DIGITS)
-    """
-    DROP TRIGGER mentions_fts_insert;
-    DROP TRIGGER mentions_fts_delete;
-    DROP TRIGGER mentions_fts_unindex;
-    DROP TRIGGER mentions_fts_reindex;
-    DROP TABLE mentions_fts;
-    DROP VIEW mentions_folded;
-    DROP VIEW mentions_folded_letters;
-    """ + _search_index(FTS_DIGITS),
+    _DROP_SEARCH_INDEX + _search_index(FTS_DIGITS),
     # 7: the search index rebuilt with می / نمی joined to the verb typed after a space
-    """
-    DROP TRIGGER mentions_fts_insert;
-    DROP TRIGGER mentions_fts_delete;
-    DROP TRIGGER mentions_fts_unindex;
-    DROP TRIGGER mentions_fts_reindex;
-    DROP TABLE mentions_fts;
-    DROP VIEW mentions_folded;
-    DROP VIEW mentions_folded_letters;
-    """ + _search_index(FTS_DIGITS, join_prefixes=True),
+    _DROP_SEARCH_INDEX + _search_index(FTS_DIGITS, join_prefixes=True),
 ]

@@ -50,10 +50,10 @@ def fts_query(text: str) -> str | None:
     """The user's words as an FTS5 query: each quoted (a trailing * keeps prefix search), all required."""
     terms = []
     text = _CONTROL.sub(" ", text[:MAX_QUERY])   # a NUL would end FTS5's string early
-    text = _PREFIX.sub(r"\1", text.translate(_FOLD))
+    text = _PREFIX.sub(r"\1", text.translate(_FOLD))     # folded once, like the index, before splitting
     for match in _TERM.finditer(text):
         phrase, word = match.group(1), match.group(2)
-        term = (phrase or word).translate(_FOLD)
+        term = phrase or word
         prefix = word is not None and term.endswith("*")
         term = term.rstrip("*") if prefix else term
         if not any(ch.isalnum() for ch in term):

@@ -125,12 +125,19 @@ def test_the_index_follows_inserts_updates_and_deletes(store):
     store.conn.execute("INSERT INTO mentions_fts (mentions_fts) VALUES ('integrity-check')")
 
 
+def database_at(path, version: int) -> sqlite3.Connection:
+    """A database as a deployment that stopped at `version` left it."""
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:version], start=1):
+        for statement in split_statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    return conn
+
+
 def test_migration_4_indexes_rows_stored_before_it(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[:3], start=1):
-        conn.executescript(script)
-        conn.execute(f"PRAGMA user_version = {number}")
+    conn = database_at(path, 3)
     conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at, author_name) "
                  "VALUES ('rss', '1', 'كتاب قديم ٤٥', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'علي')")
     conn.commit()
@@ -173,11 +180,7 @@ def test_persian_words_with_or_without_zwnj_find_each_other(tmp_path):
 
 def test_migration_6_reindexes_what_5_stored_without_zwnj_folding(tmp_path):
     path = tmp_path / "v5.db"
-    conn = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[:5], start=1):
-        for statement in split_statements(script):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {number}")
+    conn = database_at(path, 5)
     conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at) "
                  "VALUES ('tg', '1', 'نمی\u200cتونم وارد حسابم بشم', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
     conn.commit()
@@ -205,11 +208,7 @@ def test_a_persian_verb_typed_with_a_space_finds_every_spelling(tmp_path):
 
 def test_migration_7_joins_what_6_indexed_apart(tmp_path):
     path = tmp_path / "v6.db"
-    conn = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[:6], start=1):
-        for statement in split_statements(script):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {number}")
+    conn = database_at(path, 6)
     conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at) "
                  "VALUES ('tg', '1', 'نمی تونم وارد حسابم بشم', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
     conn.commit()
