@@ -31,9 +31,9 @@ def say(word: str, lang: str) -> str:
 
 
 def number(value, lang: str) -> str:
-    """Persian digits for Persian; Arabic teams read the digits the sources use."""
+    """Persian digits and decimal point (٫) for Persian; Arabic teams read the digits the sources use."""
     text = str(value)
-    return text.translate(_PERSIAN_DIGITS) if lang == "fa" else text
+    return text.translate(_PERSIAN_DIGITS).replace(".", "٫") if lang == "fa" else text
 
 
 def span(seconds: float, lang: str) -> str:

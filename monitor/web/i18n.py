@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from monitor.clock import parse_iso
+from monitor.notifiers.words import number
 from monitor.web.jalali import PERSIAN_DIGITS, jalali_text
 
 LANGS = ("en", "fa")
@@ -77,9 +78,8 @@ def translator(lang: str):
 
 
 def number_text(value, lang: str) -> str:
-    """Persian digits in the Persian interface; the number itself unchanged."""
-    text = str(value)
-    return text.translate(PERSIAN_DIGITS).replace(".", "٫") if lang == "fa" else text   # ٫: Persian decimal point
+    """Persian digits in the Persian interface, as in Persian notifications; the number itself unchanged."""
+    return number(value, lang)
 
 
 def when(iso_text: str | None, tz: str, lang: str) -> str:

@@ -137,6 +137,7 @@ async def test_open_storms_and_silent_sources_show_above_the_queue_until_they_cl
     await client.get("/lang/fa")
     persian = await (await client.get("/")).text()
     assert "طوفان شکایت: ۴۰ شکایت در ۱ ساعت گذشته" in persian
+    assert "معمول: ۳٫۰ ± ۱٫۵ در هر ۱ ساعت" in persian, "Persian digits and decimal point"
     assert "منبع feed ۷ ساعت است که خطا می‌دهد" in persian and "&lt;img src=x" in persian
     await client.get("/lang/en")
     close_notice(store, storm, {"count": 2}, T0, [])
