@@ -25,9 +25,8 @@ def slack_escape(text: str) -> str:
 
 
 def headline(message: Message) -> str:
-    a, m = message.alert, message.mention
-    who = cap(m["author"]["handle"] or m["author"]["name"] or "someone", AUTHOR_CAP)
-    lang = message.lang
+    a, m, lang = message.alert, message.mention, message.lang
+    who = cap(m["author"]["handle"] or m["author"]["name"] or say("someone", lang), AUTHOR_CAP)
     event = message.event.upper() if lang == "en" else say(message.event, lang)
     return (f"{event} · {say(a['priority'], lang)} · {m['source']} · @{who} · "
             f"{time_left(message.time_left, lang)}")

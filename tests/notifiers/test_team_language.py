@@ -43,6 +43,12 @@ def test_arabic_in_slack_teams_and_email():
     assert mail["Subject"].startswith("[شكوى #7] شكوى جديدة") and "السبب: service-failure" in mail.get_content()
 
 
+def test_an_author_without_a_name_is_named_in_the_language_too():
+    m = in_language("fa")
+    m.mention["author"] = {"handle": "", "name": ""}
+    assert "· @کسی ·" in telegram_payload(m, "1")["text"]
+
+
 def test_english_stays_as_it_was():
     assert telegram_payload(message(), "1")["text"].startswith("<b>CREATED · high · telegram")
     assert time_left(-3900) == "overdue by 1h 05m" and time_left(-3900, "fa") == "۱ ساعت و ۵ دقیقه از مهلت گذشته"
