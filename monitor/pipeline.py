@@ -57,10 +57,13 @@ class Pipeline:
 
     def judge(self, mention: Mention) -> Verdict:
         scores = analyze(mention.text, mention.lang)
-        learned = self.learner.probability(mention.text)
+        verdict = self.ruleset.evaluate(mention, scores)
+        # The team's model reads the rules' own verdict, so the rules run once without it, then again
+        # with what it says (only while a model is in use).
+        learned = self.learner.probability(mention.text, scores, verdict.complaint)
         if learned is not None:
             scores.extra["learned"] = learned
-        verdict = self.ruleset.evaluate(mention, scores)
+            verdict = self.ruleset.evaluate(mention, scores)
         if self._is_own(mention):
             # The brand's own posts are never complaints, whatever the rules say.
             verdict.complaint, verdict.suppressed = False, True
@@ -100,7 +103,7 @@ class Pipeline:
         while not stop.is_set():
             while self.process_pending():
                 await asyncio.sleep(0)  # let sources and the web server breathe between batches
-            self.learner.maybe_retrain()
+            await self.learner.retrain_if_due()
             self.wakeup.clear()
             try:
                 await asyncio.wait_for(self.wakeup.wait(), timeout=idle)

@@ -1,93 +1,107 @@
-"""Learning from the team: a small naive Bayes model trained only on this deployment's verdicts.
+"""Learning from the team: a logistic regression over this deployment's verdicts, stacked on the rules.
 
-Verdicts come from people: an alert dismissed as "not a complaint" is a 0, an alert answered or
-resolved is a 1, a mention marked as a missed complaint is a 1. Tokens are the normalised words and
-word pairs, so Persian and Arabic spellings fold together. The model is plain JSON kept in the store;
-rules read its probability through the `learned` condition, and the explanation shows it.
+What the model reads of a text:
+- its normalised words and word pairs, and the letter sequences inside its words (2 to 5 letters, so
+  نیومد / نیامد / ما وصلني / ماوصلني share pieces across spellings no lexicon lists), tf-idf weighted;
+- what the rules already say of it: their verdict, polarity, subjectivity, complaint score and cue count.
+Stacking on the rules means a few hundred verdicts teach the model where this team disagrees with the
+rules, rather than a whole language from scratch.
+
+Training (rules/training.py) uses scikit-learn. This module only reads the trained weights, kept as
+plain JSON in the store (no pickle: a store file never runs code), so judging a mention needs no numpy.
 """
 from __future__ import annotations
 
 import math
-import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from monitor.models import Scores
 from rules.normalize import fold
 
+VERSION = 2             # the stored body's format; a store holding an older one is retrained
+MIN_EXAMPLES = 20       # fewer verdicts than this of either kind and the model stays silent
+READING_SCALE = 3.0     # a handful of dense readings next to thousands of sparse n-grams under one penalty
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")    # words, and each emoji or punctuation mark on its own
 _WORD = re.compile(r"\w+")
-MIN_EXAMPLES = 20          # fewer than this per class and the model stays silent
-CONFIDENT = 0.99           # the model overrides the rules only beyond this (or below 1 - this)
 
 
-def features(text: str) -> list[str]:
-    words = _WORD.findall(fold(text))
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+def word_grams(folded: str) -> list[str]:
+    tokens = _TOKEN.findall(folded)
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def char_grams(folded: str) -> list[str]:
+    grams = []
+    for word in _WORD.findall(folded):
+        padded = f" {word} "
+        for n in range(2, 6):
+            grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+ANALYZERS = {"words": word_grams, "chars": char_grams}
+
+
+def readings(scores: Scores, by_rules: bool) -> list[float]:
+    """The rules' view of a text, as the model's dense features."""
+    values = [float(by_rules), scores.sentiment.polarity, scores.sentiment.subjectivity, scores.complaint,
+              min(len(scores.cues), 3) / 3]
+    return [READING_SCALE * v for v in values]
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @dataclass
 class Model:
-    counts: dict[str, dict[str, int]] = field(default_factory=lambda: {"0": {}, "1": {}})
+    """Weights of a trained model. `vocab[part][term] = (idf, weight)` for each analyzer's part."""
+    vocab: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    reading_weights: list[float] = field(default_factory=list)
+    intercept: float = 0.0
+    threshold: float = 0.5            # the probability beyond which it calls a text a complaint
     docs: dict[str, int] = field(default_factory=lambda: {"0": 0, "1": 0})
 
     @property
     def ready(self) -> bool:
-        return min(self.docs.values()) >= MIN_EXAMPLES
+        return bool(self.vocab) and min(self.docs.values()) >= MIN_EXAMPLES
 
-    def predict_proba(self, text: str) -> float:
-        """P(complaint | text) by multinomial naive Bayes with add-one smoothing."""
-        vocab = len(set(self.counts["0"]) | set(self.counts["1"])) or 1
-        total_docs = sum(self.docs.values()) or 1
-        scores = {}
-        for label in ("0", "1"):
-            counts = self.counts[label]
-            total = sum(counts.values())
-            score = math.log((self.docs[label] + 1) / (total_docs + 2))
-            for token in features(text):
-                score += math.log((counts.get(token, 0) + 1) / (total + vocab))
-            scores[label] = score
-        top = max(scores.values())
-        odds = {k: math.exp(v - top) for k, v in scores.items()}
-        return odds["1"] / (odds["0"] + odds["1"])
+    def _logit(self, text: str, dense: list[float]) -> float:
+        folded = fold(text)
+        z = self.intercept + sum(w * x for w, x in zip(self.reading_weights, dense))
+        for part, analyzer in ANALYZERS.items():
+            # tf-idf as scikit-learn computes it (sublinear tf, each part normalised to unit length)
+            vocab = self.vocab.get(part, {})
+            counts = Counter(g for g in analyzer(folded) if g in vocab)
+            values = {g: (1.0 + math.log(n)) * vocab[g][0] for g, n in counts.items()}
+            norm = math.sqrt(sum(v * v for v in values.values()))
+            if norm:
+                z += sum(v * vocab[g][1] for g, v in values.items()) / norm
+        return z
+
+    def probability(self, text: str, dense: list[float]) -> float:
+        """P(complaint | text) as the regression estimates it."""
+        return _sigmoid(self._logit(text, dense))
+
+    def leaning(self, text: str, dense: list[float]) -> float:
+        """The probability moved so that the model's own boundary (`threshold`) sits at 0.5: what rules
+        read as `learned`, so 'learned ≥ 0.5' means 'the team's model says complaint'."""
+        shift = math.log(self.threshold / (1.0 - self.threshold))
+        return _sigmoid(self._logit(text, dense) - shift)
 
     def to_json(self) -> dict:
-        return {"counts": self.counts, "docs": self.docs}
+        return {"version": VERSION, "vocab": {p: {t: list(v) for t, v in terms.items()} for p, terms in self.vocab.items()},
+                "reading_weights": self.reading_weights, "intercept": self.intercept,
+                "threshold": self.threshold, "docs": self.docs}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Model":
-        return cls(counts=data["counts"], docs=data["docs"])
-
-
-def train(examples: list[tuple[str, bool]]) -> Model:
-    model = Model()
-    for text, label in examples:
-        key = "1" if label else "0"
-        model.docs[key] += 1
-        bucket = Counter(features(text))
-        counts = model.counts[key]
-        for token, n in bucket.items():
-            counts[token] = counts.get(token, 0) + n
-    return model
-
-
-def cross_validate(examples: list[tuple[str, bool]], baseline, folds: int = 5, seed: int = 1) -> dict:
-    """Agreement with the team's verdicts, rules alone (`baseline(text) -> bool`) vs rules with the model.
-
-    With the model, its verdict replaces the rules' where it is confident (beyond CONFIDENT)."""
-    data = list(examples)
-    random.Random(seed).shuffle(data)
-    if len(data) < folds * 2:
-        return {"examples": len(data), "folds": 0, "rules_agreement": None, "with_model_agreement": None}
-    rules_ok = model_ok = 0
-    for k in range(folds):
-        test = data[k::folds]
-        model = train([e for i, e in enumerate(data) if i % folds != k])
-        for text, label in test:
-            rules = baseline(text)
-            p = model.predict_proba(text) if min(model.docs.values()) else 0.5
-            combined = True if p >= CONFIDENT else False if p <= 1 - CONFIDENT else rules
-            rules_ok += rules == label
-            model_ok += combined == label
-    n = len(data)
-    return {"examples": n, "folds": folds, "rules_agreement": round(rules_ok / n, 3),
-            "with_model_agreement": round(model_ok / n, 3)}
+    def from_json(cls, data: dict) -> "Model | None":
+        """None for a body of an older format (the naive Bayes of version 1): it is retrained."""
+        if data.get("version") != VERSION:
+            return None
+        return cls(vocab={p: {t: (v[0], v[1]) for t, v in terms.items()} for p, terms in data["vocab"].items()},
+                   reading_weights=list(data["reading_weights"]), intercept=float(data["intercept"]),
+                   threshold=float(data["threshold"]), docs=dict(data["docs"]))

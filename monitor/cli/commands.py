@@ -135,8 +135,9 @@ def _learn(args, ruleset) -> int:
     learner = Learner(store, SystemClock(), baseline=lambda text: ruleset.classify_text(text).complaint)
     model = learner.retrain()
     counts = model.docs
-    print(f"trained on {learner.trained_on} team verdicts ({counts['1']} complaints, {counts['0']} not); "
-          f"{'in use' if learner.enabled else 'not in use (needs 20 of each, and to agree with the team more than the rules)'}")
+    state = "in use" if learner.enabled else \
+        "not in use (needs 20 of each, and to find the team's complaints better than the rules)"
+    print(f"trained on {learner.trained_on} team verdicts ({counts['1']} complaints, {counts['0']} not); {state}")
     if args.report:
         print(json.dumps(learner.report))
     return 0
