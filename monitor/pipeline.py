@@ -32,12 +32,10 @@ class Pipeline:
         self.own_handles = {h.lower().lstrip("@") for h in (own_handles or [])}
         self.max_age = max_age
         self.deadlines = Deadlines()
-        self.learner = Learner(store, clock, baseline=self._rules_alone)
+        self.learner = Learner(store, clock)
+        self.training: asyncio.Task | None = None
         self.wakeup = asyncio.Event()
         self.on_alert = lambda: None   # the daemon wakes the outbox with it: a new alert leaves at once
-
-    def _rules_alone(self, text: str) -> bool:
-        return self.ruleset.classify_text(text).complaint
 
     def _is_own(self, mention: Mention) -> bool:
         return mention.author.handle.lower().lstrip("@") in self.own_handles
@@ -58,8 +56,9 @@ class Pipeline:
     def judge(self, mention: Mention) -> Verdict:
         scores = analyze(mention.text, mention.lang)
         verdict = self.ruleset.evaluate(mention, scores)
-        # The team's model reads the rules' own verdict, so the rules run once without it, then again
-        # with what it says (only while a model is in use).
+        # The team's model reads the rules' own verdict, so the rules run once without it (as
+        # learner.example reads the verdicts it learns from), then again with what it says, only
+        # while a model is in use.
         learned = self.learner.probability(mention.text, scores, verdict.complaint)
         if learned is not None:
             scores.extra["learned"] = learned
@@ -103,7 +102,9 @@ class Pipeline:
         while not stop.is_set():
             while self.process_pending():
                 await asyncio.sleep(0)  # let sources and the web server breathe between batches
-            await self.learner.retrain_if_due()
+            if (self.training is None or self.training.done()) and self.learner.due():
+                # Its own task: mentions keep being judged (by the model in use) while it trains.
+                self.training = asyncio.create_task(self.learner.retrain_if_due(self.ruleset), name="learning")
             self.wakeup.clear()
             try:
                 await asyncio.wait_for(self.wakeup.wait(), timeout=idle)

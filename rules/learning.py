@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from monitor.models import Scores
 from rules.normalize import fold
@@ -50,6 +51,14 @@ def readings(scores: Scores, by_rules: bool) -> list[float]:
     values = [float(by_rules), scores.sentiment.polarity, scores.sentiment.subjectivity, scores.complaint,
               min(len(scores.cues), 3) / 3]
     return [READING_SCALE * v for v in values]
+
+
+class Example(NamedTuple):
+    """One verdict of the team's, with what the rules said of the mention when it was judged alone."""
+    text: str
+    by_rules: bool
+    dense: list[float]       # readings(scores, by_rules)
+    label: bool
 
 
 def _sigmoid(z: float) -> float:

@@ -12,20 +12,17 @@ is a little optimistic; bench/learning_curve.py scores on texts kept out of ever
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from rules.analyze import analyze
-from rules.learning import ANALYZERS, MIN_EXAMPLES, Model, readings
+from rules.learning import ANALYZERS, MIN_EXAMPLES, Example, Model
 from rules.normalize import fold
 
 FOLDS = 5
-MAX_TERMS = 20_000                                   # per part: keeps the stored model near a megabyte
+MAX_TERMS = 20_000                                   # per part: keeps the stored model near 2 MB
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(13)]    # 0.20 .. 0.80
 
 
@@ -65,21 +62,20 @@ def _export(vectorizers, regression, threshold: float, docs: dict[str, int]) -> 
                  intercept=float(regression.intercept_[0]), threshold=threshold, docs=docs)
 
 
-def fit(examples: list[tuple[str, bool]], baseline: Callable[[str], bool],
-        folds: int = FOLDS, seed: int = 1) -> tuple[Model, dict]:
-    """Train on the team's verdicts; `baseline(text)` is the rules' verdict without the model.
+def fit(examples: list[Example], folds: int = FOLDS, seed: int = 1) -> tuple[Model, dict]:
+    """Train on the team's verdicts, each with the rules' own reading of it.
 
     Returns the model and a report: agreement and F1 with the team's verdicts, rules alone against
     rules with the model, both measured on verdicts held out of training (cross-validation)."""
-    texts = [fold(text) for text, _ in examples]
-    labels = np.array([bool(label) for _, label in examples])
-    by_rules = np.array([baseline(text) for text, _ in examples], dtype=bool)
-    dense = np.array([readings(analyze(text), rule) for (text, _), rule in zip(examples, by_rules)]).reshape(len(examples), -1)
+    labels = np.array([e.label for e in examples], dtype=bool)
     docs = {"0": int(np.sum(~labels)), "1": int(np.sum(labels))}
     report = {"examples": len(examples), "folds": 0, "rules_agreement": None, "with_model_agreement": None,
               "rules_f1": None, "with_model_f1": None, "threshold": None}
     if min(docs.values()) < max(MIN_EXAMPLES, folds):
         return Model(docs=docs), report
+    texts = [fold(e.text) for e in examples]
+    by_rules = np.array([e.by_rules for e in examples], dtype=bool)
+    dense = np.array([e.dense for e in examples], dtype=float)
     held_out = np.zeros(len(examples))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels):
         vectorizers, regression = _fit([texts[i] for i in train], dense[train], labels[train])

@@ -132,8 +132,8 @@ def _learn(args, ruleset) -> int:
     """Train the team's model from its verdicts; with --report, what it changes under cross-validation."""
     from monitor.learner import Learner
     store = _open_store(args)
-    learner = Learner(store, SystemClock(), baseline=lambda text: ruleset.classify_text(text).complaint)
-    model = learner.retrain()
+    learner = Learner(store, SystemClock())
+    model = learner.retrain(ruleset)
     counts = model.docs
     state = "in use" if learner.enabled else \
         "not in use (needs 20 of each, and to find the team's complaints better than the rules)"

@@ -17,7 +17,7 @@ import sqlite_utils
 from monitor.clock import iso
 from monitor.models import Mention
 from monitor.store.alerts import AlertWrites
-from monitor.store.rows import mention_to_row
+from monitor.store.rows import mention_to_row, row_to_mention
 from monitor.store.schema import MIGRATIONS
 
 
@@ -171,10 +171,11 @@ class Store(AlertWrites):
             c.execute("INSERT OR REPLACE INTO team_verdicts (mention_id, complaint, actor, at) VALUES (?, ?, ?, ?)",
                       (mention_id, int(complaint), actor, iso(now)))
 
-    def team_examples(self) -> list[tuple[str, bool]]:
-        rows = self.rows("SELECT m.text, v.complaint FROM team_verdicts v JOIN mentions m ON m.id = v.mention_id "
-                         "ORDER BY v.mention_id")
-        return [(r["text"], bool(r["complaint"])) for r in rows]
+    def team_examples(self) -> list[tuple[Mention, bool]]:
+        """Each mention the team has judged, whole (the model reads it as the rules do), and the verdict."""
+        rows = self.rows("SELECT m.*, v.complaint AS team_complaint FROM team_verdicts v "
+                         "JOIN mentions m ON m.id = v.mention_id ORDER BY v.mention_id")
+        return [(row_to_mention(r), bool(r["team_complaint"])) for r in rows]
 
     def save_model(self, name: str, body: str, examples: int, now: datetime) -> None:
         with self.transaction() as c:
