@@ -30,13 +30,9 @@ from monitor.config import load_settings  # noqa: E402
 from rules.analyze import analyze  # noqa: E402
 from rules.learning import ANALYZERS, readings  # noqa: E402
 from rules.normalize import fold  # noqa: E402
+from rules.training import f1  # noqa: E402
 
 THRESHOLDS = np.arange(0.2, 0.85, 0.05)
-
-
-def f1(labels: np.ndarray, flags: np.ndarray) -> float:
-    tp = int(np.sum(labels & flags))
-    return 2 * tp / (2 * tp + int(np.sum(labels != flags))) if tp else 0.0
 
 
 def cross_validated(texts: list[str], labels: np.ndarray, dense: np.ndarray | None) -> np.ndarray:

@@ -18,6 +18,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -26,20 +28,13 @@ from monitor.learner import example  # noqa: E402
 from monitor.models import Mention  # noqa: E402
 from rules.analyze import analyze  # noqa: E402
 from rules.learning import readings  # noqa: E402
-from rules.training import fit, helps  # noqa: E402
+from rules.training import f1, fit, helps  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def mention(i: int, text: str) -> Mention:
     return Mention(source="bench", native_id=str(i), text=text, published_at=NOW)
-
-
-def f1(pairs) -> float:
-    tp = sum(1 for y, p in pairs if y and p)
-    fp = sum(1 for y, p in pairs if p and not y)
-    fn = sum(1 for y, p in pairs if y and not p)
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 def main() -> None:
@@ -63,7 +58,7 @@ def main() -> None:
         by_rules = ruleset.evaluate(m, scores).complaint
         held.append((m, scores, by_rules, label))
     labels = [label for *_, label in held]
-    print(f"{args.set}: held-out {len(test)}; rules alone F1 {f1(list(zip(labels, [h[2] for h in held]))):.3f}")
+    print(f"{args.set}: held-out {len(test)}; rules alone F1 {f1(np.array(labels), np.array([h[2] for h in held])):.3f}")
     verdicts = [example(ruleset, mention(i, text), label) for i, (text, label) in enumerate(pool)]
     for n in (50, 100, 200, 500, 1000, 2000, 4000):
         if n > len(pool):
@@ -80,7 +75,7 @@ def main() -> None:
             else:
                 combined.append(by_rules)
         print(f"  {n:5d} team verdicts: model {'used' if enabled else 'not used'}, "
-              f"F1 {f1(list(zip(labels, combined))):.3f}  (trained in {seconds:.1f} s)")
+              f"F1 {f1(np.array(labels), np.array(combined)):.3f}  (trained in {seconds:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,8 @@ def _predict(vectorizers, regression, texts: list[str], dense: np.ndarray) -> np
     return regression.predict_proba(sp.hstack(parts + [sp.csr_matrix(dense)]).tocsr())[:, 1]
 
 
-def _f1(labels: np.ndarray, flags: np.ndarray) -> float:
+def f1(labels: np.ndarray, flags: np.ndarray) -> float:
+    """F1 of the complaint class, for boolean arrays of the team's verdicts and the flags raised."""
     tp = int(np.sum(labels & flags))
     wrong = int(np.sum(labels != flags))
     return 2 * tp / (2 * tp + wrong) if tp else 0.0
@@ -81,12 +82,12 @@ def fit(examples: list[Example], folds: int = FOLDS, seed: int = 1) -> tuple[Mod
         vectorizers, regression = _fit([texts[i] for i in train], dense[train], labels[train])
         held_out[test] = _predict(vectorizers, regression, [texts[i] for i in test], dense[test])
     # Ties (small, clean sets) go to the threshold nearest 0.5, the regression's own boundary.
-    threshold = max(THRESHOLDS, key=lambda t: (_f1(labels, held_out >= t), -abs(t - 0.5)))
+    threshold = max(THRESHOLDS, key=lambda t: (f1(labels, held_out >= t), -abs(t - 0.5)))
     flags = held_out >= threshold
     report.update(folds=folds, threshold=threshold,
                   rules_agreement=round(float(np.mean(by_rules == labels)), 3),
                   with_model_agreement=round(float(np.mean(flags == labels)), 3),
-                  rules_f1=round(_f1(labels, by_rules), 3), with_model_f1=round(_f1(labels, flags), 3))
+                  rules_f1=round(f1(labels, by_rules), 3), with_model_f1=round(f1(labels, flags), 3))
     vectorizers, regression = _fit(texts, dense, labels)
     return _export(vectorizers, regression, threshold, docs), report
 

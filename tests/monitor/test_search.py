@@ -135,15 +135,25 @@ def database_at(path, version: int) -> sqlite3.Connection:
     return conn
 
 
-def test_migration_4_indexes_rows_stored_before_it(tmp_path):
-    path = tmp_path / "old.db"
-    conn = database_at(path, 3)
-    conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at, author_name) "
-                 "VALUES ('rss', '1', 'كتاب قديم ٤٥', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'علي')")
+def upgraded_from(path, version: int, text: str, unindexed: str | None = None, **columns) -> Store:
+    """A database left at `version` holding one mention, opened (so migrated) by today's Store. With
+    `unindexed`, first checks that the old index does not find that word: what the migration fixes."""
+    conn = database_at(path, version)
+    row = {"source": "tg", "native_id": "1", "text": text, "published_at": "2026-01-01T00:00:00Z",
+           "fetched_at": "2026-01-01T00:00:00Z", **columns}
+    conn.execute(f"INSERT INTO mentions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
     conn.commit()
+    if unindexed:
+        assert conn.execute("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?",
+                            (f'"{unindexed}"',)).fetchall() == []
     conn.close()
     store = Store(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    return store
+
+
+def test_migration_4_indexes_rows_stored_before_it(tmp_path):
+    store = upgraded_from(tmp_path / "old.db", 3, "كتاب قديم ٤٥", source="rss", author_name="علي")
     assert ids(search(store, MentionQuery(q="کتاب 45"))) == [1]
     assert ids(search(store, MentionQuery(q="علی"))) == [1]
     assert store.rows("SELECT merged_into FROM alerts") == []
@@ -179,15 +189,8 @@ def test_persian_words_with_or_without_zwnj_find_each_other(tmp_path):
 
 
 def test_migration_6_reindexes_what_5_stored_without_zwnj_folding(tmp_path):
-    path = tmp_path / "v5.db"
-    conn = database_at(path, 5)
-    conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at) "
-                 "VALUES ('tg', '1', 'نمی\u200cتونم وارد حسابم بشم', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
-    conn.commit()
-    assert conn.execute("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"نمیتونم\"'").fetchall() == []
-    conn.close()
-    store = Store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
+    store = upgraded_from(tmp_path / "v5.db", 5, "نمی\u200cتونم وارد حسابم بشم", unindexed="نمیتونم")
+    assert len(MIGRATIONS) == 7
     assert ids(search(store, MentionQuery(q="نمیتونم"))) == [1]
     assert ids(search(store, MentionQuery(q="حسابم"))) == [1], "the rest of the index is rebuilt too"
 
@@ -207,15 +210,8 @@ def test_a_persian_verb_typed_with_a_space_finds_every_spelling(tmp_path):
 
 
 def test_migration_7_joins_what_6_indexed_apart(tmp_path):
-    path = tmp_path / "v6.db"
-    conn = database_at(path, 6)
-    conn.execute("INSERT INTO mentions (source, native_id, text, published_at, fetched_at) "
-                 "VALUES ('tg', '1', 'نمی تونم وارد حسابم بشم', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
-    conn.commit()
-    assert conn.execute("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"نمیتونم\"'").fetchall() == []
-    conn.close()
-    store = Store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
+    store = upgraded_from(tmp_path / "v6.db", 6, "نمی تونم وارد حسابم بشم", unindexed="نمیتونم")
+    assert len(MIGRATIONS) == 7
     assert ids(search(store, MentionQuery(q="نمیتونم"))) == [1]
     assert ids(search(store, MentionQuery(q="نمی تونم"))) == [1]
     assert ids(search(store, MentionQuery(q="حسابم"))) == [1], "the rest of the index is rebuilt too"
